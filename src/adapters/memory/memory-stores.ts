@@ -1,0 +1,151 @@
+import { DuplicateError, VersionConflictError } from '../../domain/errors';
+import type { AuditEntry, Draft, NewDraft, NewPartnership, Partnership } from '../../domain/records';
+import type { AuditLog } from '../../ports/audit-log';
+import type { ConversationDirectory, ConversationRecord } from '../../ports/conversation-directory';
+import type { Drafts } from '../../ports/drafts';
+import type { Register } from '../../ports/register';
+
+/**
+ * In-memory stores for tests and local runs. They enforce the same rules as the
+ * SQLite and SharePoint stores (copies, versions, ETags, uniqueness) so that
+ * concurrency bugs show up in unit tests; the contract suites in test/contract/
+ * hold every implementation to the same behaviour.
+ */
+
+interface Entry<T> {
+  /** Insertion order: breaks ties between equal timestamps, as SQLite's seq does. */
+  readonly seq: number;
+  readonly version: number;
+  readonly value: T;
+}
+
+/** Newest first by updatedAt; of two written at the same instant, the later-created first. */
+function newestFirst<T extends { readonly updatedAt: string }>(entries: Iterable<Entry<T>>): T[] {
+  return [...entries]
+    .sort((a, b) => compareDesc(a.value.updatedAt, b.value.updatedAt) || b.seq - a.seq)
+    .map((e) => structuredClone(e.value));
+}
+
+function compareDesc(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? 1 : -1;
+}
+
+export class MemoryDrafts implements Drafts {
+  private readonly entries = new Map<string, Entry<Draft>>();
+  private seq = 0;
+
+  async create(draft: NewDraft): Promise<Draft> {
+    if (this.entries.has(draft.id)) throw new DuplicateError('draft', `id ${draft.id}`);
+    const stored: Draft = { ...structuredClone(draft), version: 1 };
+    this.entries.set(draft.id, { seq: ++this.seq, version: 1, value: stored });
+    return structuredClone(stored);
+  }
+
+  async get(id: string): Promise<Draft | undefined> {
+    const entry = this.entries.get(id);
+    return entry && structuredClone(entry.value);
+  }
+
+  /** A draft never stored is refused like a stale one: nothing to base the write on. */
+  async update(draft: Draft): Promise<Draft> {
+    const entry = this.entries.get(draft.id);
+    if (!entry || entry.version !== draft.version) throw new VersionConflictError('draft', draft.id);
+    const version = entry.version + 1;
+    const stored: Draft = { ...structuredClone(draft), version };
+    this.entries.set(draft.id, { seq: entry.seq, version, value: stored });
+    return structuredClone(stored);
+  }
+
+  async listByOwner(ownerId: string): Promise<Draft[]> {
+    return newestFirst([...this.entries.values()].filter((e) => e.value.ownerId === ownerId));
+  }
+}
+
+function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+export class MemoryRegister implements Register {
+  private readonly entries = new Map<string, Entry<Partnership>>();
+  private readonly idsByKey = new Map<string, string>();
+  private seq = 0;
+
+  async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
+    const earlierId = this.idsByKey.get(idempotencyKey);
+    if (earlierId !== undefined) return structuredClone(this.entries.get(earlierId)!.value);
+    if (this.entries.has(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
+    this.refuseTakenReference(partnership);
+    const stored: Partnership = { ...structuredClone(partnership), etag: etagOf(1) };
+    this.entries.set(partnership.id, { seq: ++this.seq, version: 1, value: stored });
+    this.idsByKey.set(idempotencyKey, partnership.id);
+    return structuredClone(stored);
+  }
+
+  async get(id: string): Promise<Partnership | undefined> {
+    const entry = this.entries.get(id);
+    return entry && structuredClone(entry.value);
+  }
+
+  async update(partnership: Partnership): Promise<Partnership> {
+    const entry = this.entries.get(partnership.id);
+    if (!entry || entry.value.etag !== partnership.etag) throw new VersionConflictError('partnership', partnership.id);
+    this.refuseTakenReference(partnership);
+    const version = entry.version + 1;
+    const stored: Partnership = { ...structuredClone(partnership), etag: etagOf(version) };
+    this.entries.set(partnership.id, { seq: entry.seq, version, value: stored });
+    return structuredClone(stored);
+  }
+
+  async listByProposer(proposerId: string): Promise<Partnership[]> {
+    return newestFirst([...this.entries.values()].filter((e) => e.value.proposer.id === proposerId));
+  }
+
+  private refuseTakenReference(partnership: NewPartnership): void {
+    const { id, reference } = partnership;
+    if (reference === undefined) return;
+    for (const { value } of this.entries.values()) {
+      if (value.id !== id && value.reference === reference) throw new DuplicateError('partnership', `reference ${reference}`);
+    }
+  }
+}
+
+export class MemoryAuditLog implements AuditLog {
+  private readonly entries: { readonly seq: number; readonly entry: AuditEntry }[] = [];
+
+  async append(entry: AuditEntry): Promise<void> {
+    this.entries.push({ seq: this.entries.length, entry: structuredClone(entry) });
+  }
+
+  /** Oldest first by `at`; entries stamped at the same instant keep the order they were appended. */
+  async listFor(subjectId: string): Promise<AuditEntry[]> {
+    return this.entries
+      .filter((e) => e.entry.subjectId === subjectId)
+      .sort((a, b) => -compareDesc(a.entry.at, b.entry.at) || a.seq - b.seq)
+      .map((e) => structuredClone(e.entry));
+  }
+}
+
+export class MemoryConversationDirectory implements ConversationDirectory {
+  private readonly records = new Map<string, ConversationRecord>();
+
+  async save(record: ConversationRecord): Promise<void> {
+    this.records.set(record.userId, structuredClone(record));
+  }
+
+  async get(userId: string): Promise<ConversationRecord | undefined> {
+    const record = this.records.get(userId);
+    return record && structuredClone(record);
+  }
+}
+
+/** The same shape as openSqliteStores, so the composition root and tests can swap them. */
+export function openMemoryStores() {
+  return {
+    drafts: new MemoryDrafts(),
+    register: new MemoryRegister(),
+    audit: new MemoryAuditLog(),
+    conversations: new MemoryConversationDirectory(),
+    close(): void {},
+  };
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Ordered and append-only: entry i brings a database from user_version i to i + 1.
+ * Never edit a migration that has shipped; add the next one.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE drafts (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    owner_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX drafts_by_owner ON drafts (owner_id, updated_at);
+
+  CREATE TABLE partnerships (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    reference TEXT UNIQUE,
+    proposer_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX partnerships_by_proposer ON partnerships (proposer_id, updated_at);
+
+  CREATE TABLE audit_entries (
+    seq INTEGER PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX audit_entries_by_subject ON audit_entries (subject_id, at);
+
+  CREATE TABLE conversations (
+    user_id TEXT PRIMARY KEY,
+    updated_at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  `,
+];
+
+/** Opens (creating if need be) and migrates a database; ':memory:' gives a private one. */
+export function openDatabase(file: string, busyTimeoutMs = 5000): SqliteDatabase {
+  const inMemory = file === ':memory:';
+  if (!inMemory) mkdirSync(dirname(file), { recursive: true });
+  const db = new Database(file, { timeout: busyTimeoutMs });
+  try {
+    // WAL lets readers carry on while the bot writes; it cannot apply to ':memory:'.
+    if (!inMemory) db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+function migrate(db: SqliteDatabase): void {
+  // IMMEDIATE takes the write lock before reading user_version, so two processes
+  // opening the same file cannot both run the same migration.
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    if (current > MIGRATIONS.length) {
+      throw new Error(`${db.name} is at schema version ${current}, newer than this build knows (${MIGRATIONS.length})`);
+    }
+    for (const sql of MIGRATIONS.slice(current)) db.exec(sql);
+    db.pragma(`user_version = ${MIGRATIONS.length}`);
+  }).immediate();
+}
+
+/** A UNIQUE or PRIMARY KEY constraint refused the write. */
+export function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Database.SqliteError &&
+    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+  );
+}

@@ -1,0 +1,113 @@
+import { DuplicateError, VersionConflictError } from '../../domain/errors';
+import type { NewPartnership, Partnership } from '../../domain/records';
+import type { Register } from '../../ports/register';
+import { isUniqueViolation, type SqliteDatabase } from './database';
+
+interface PartnershipRow {
+  readonly version: number;
+  readonly json: string;
+}
+
+/** Quoted like SharePoint's odata.etag (`"3"`), so callers treat both as opaque strings. */
+function etagOf(version: number): string {
+  return `"${version}"`;
+}
+
+/** An etag we did not issue can match no version, so it reads as stale. */
+function versionOf(etag: string): number | undefined {
+  const match = /^"(\d+)"$/.exec(etag);
+  return match ? Number(match[1]) : undefined;
+}
+
+function toRow(partnership: NewPartnership): string {
+  const { etag: _derived, ...rest } = partnership as Partnership;
+  return JSON.stringify(rest);
+}
+
+function fromRow(row: PartnershipRow): Partnership {
+  return { ...(JSON.parse(row.json) as NewPartnership), etag: etagOf(row.version) };
+}
+
+function columns(partnership: NewPartnership) {
+  return {
+    id: partnership.id,
+    reference: partnership.reference ?? null,
+    proposerId: partnership.proposer.id,
+    updatedAt: partnership.updatedAt,
+    json: toRow(partnership),
+  };
+}
+
+export class SqliteRegister implements Register {
+  private readonly insert;
+  private readonly replace;
+  private readonly byId;
+  private readonly byKey;
+  private readonly byReference;
+  private readonly byProposer;
+
+  constructor(db: SqliteDatabase) {
+    this.insert = db.prepare(
+      `INSERT INTO partnerships (id, idempotency_key, reference, proposer_id, version, updated_at, json)
+       VALUES (@id, @key, @reference, @proposerId, 1, @updatedAt, @json)`,
+    );
+    // One conditional statement (IF-MATCH), so two writers from the same etag cannot both win.
+    this.replace = db.prepare(
+      `UPDATE partnerships
+       SET reference = @reference, proposer_id = @proposerId, version = version + 1, updated_at = @updatedAt, json = @json
+       WHERE id = @id AND version = @version`,
+    );
+    this.byId = db.prepare<[string], PartnershipRow>('SELECT version, json FROM partnerships WHERE id = ?');
+    this.byKey = db.prepare<[string], PartnershipRow>('SELECT version, json FROM partnerships WHERE idempotency_key = ?');
+    this.byReference = db.prepare<[string], { id: string }>('SELECT id FROM partnerships WHERE reference = ?');
+    this.byProposer = db.prepare<[string], PartnershipRow>(
+      'SELECT version, json FROM partnerships WHERE proposer_id = ? ORDER BY updated_at DESC, seq DESC',
+    );
+  }
+
+  async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
+    const row = columns(partnership);
+    try {
+      this.insert.run({ ...row, key: idempotencyKey });
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      // A retry collides with its own reference and id too, so the key is asked first.
+      const earlier = this.byKey.get(idempotencyKey);
+      if (earlier) return fromRow(earlier);
+      throw this.duplicateOf(partnership);
+    }
+    return fromRow({ version: 1, json: row.json });
+  }
+
+  async get(id: string): Promise<Partnership | undefined> {
+    const row = this.byId.get(id);
+    return row && fromRow(row);
+  }
+
+  async update(partnership: Partnership): Promise<Partnership> {
+    const version = versionOf(partnership.etag);
+    if (version === undefined) throw new VersionConflictError('partnership', partnership.id);
+    const row = columns(partnership);
+    let changes: number;
+    try {
+      ({ changes } = this.replace.run({ ...row, version }));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw this.duplicateOf(partnership);
+      throw error;
+    }
+    if (changes === 0) throw new VersionConflictError('partnership', partnership.id);
+    return fromRow({ version: version + 1, json: row.json });
+  }
+
+  async listByProposer(proposerId: string): Promise<Partnership[]> {
+    return this.byProposer.all(proposerId).map(fromRow);
+  }
+
+  /** Names the value that was taken, without reading SQLite's message. */
+  private duplicateOf(partnership: NewPartnership): DuplicateError {
+    const { id, reference } = partnership;
+    const holder = reference === undefined ? undefined : this.byReference.get(reference);
+    if (holder && holder.id !== id) return new DuplicateError('partnership', `reference ${reference}`);
+    return new DuplicateError('partnership', `id ${id}`);
+  }
+}

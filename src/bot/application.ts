@@ -1,0 +1,90 @@
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
+import type { ConversationDirectory } from '../ports/conversation-directory';
+import { renderWelcome } from '../views/journey-views';
+import type { Card } from '../views/templates';
+import { actionHandlers, commandOf, runAction, TRY_AGAIN, type HandlerDeps } from './handlers';
+import { personOf } from './identity';
+import { Verb } from './verbs';
+
+export interface BotDeps extends HandlerDeps {
+  readonly adapter: TeamsAdapter;
+  readonly conversations: ConversationDirectory;
+  readonly botAppId?: string;
+}
+
+function cardActivity(card: Card) {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+/**
+ * Keeps the person's conversation reference fresh on every activity (Teams can
+ * move a person to another serviceUrl), so approvals and reminders can reach them.
+ */
+async function rememberConversation(deps: BotDeps, context: TurnContext): Promise<boolean> {
+  const a = context.activity;
+  const person = personOf(a);
+  if (!person || !a.serviceUrl || !a.conversation?.id || a.conversation.conversationType === 'channel') return false;
+  const known = await deps.conversations.get(person.id);
+  await deps.conversations.save({
+    userId: person.id,
+    name: person.name,
+    tenantId: person.tenantId,
+    serviceUrl: a.serviceUrl,
+    conversationId: a.conversation.id,
+    channelId: a.channelId,
+    botId: a.recipient?.id ?? '',
+    updatedAt: deps.clock.now().toISOString(),
+  });
+  return known === undefined;
+}
+
+/** The teams-ai Application: routes only; each handler calls one use case and renders one view. */
+export function createBot(deps: BotDeps): Application<TurnState> {
+  const app = new Application<TurnState>({
+    adapter: deps.adapter,
+    botAppId: deps.botAppId,
+    startTypingTimer: false,
+    removeRecipientMention: true,
+  });
+  const firstContact = new WeakMap<TurnContext, boolean>();
+
+  app.turn('beforeTurn', async (context) => {
+    try {
+      firstContact.set(context, await rememberConversation(deps, context));
+    } catch (err) {
+      deps.logger.warn({ err, activityId: context.activity.id }, 'could not save the conversation reference');
+    }
+    return true;
+  });
+
+  app.conversationUpdate('membersAdded', async (context) => {
+    const botId = context.activity.recipient?.id;
+    const people = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
+    const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
+    if (people.length > 0 || botAdded) await context.sendActivity(cardActivity(renderWelcome({ help: false })));
+  });
+
+  app.activity(ActivityTypes.Message, async (context) => {
+    const command = commandOf(context.activity.text);
+    if (!command) {
+      const note = firstContact.get(context) ? '' : 'I did not recognise that. Choose a button, or type one of the commands above.';
+      await context.sendActivity(cardActivity(renderWelcome({ help: !firstContact.get(context), note })));
+      return;
+    }
+    const reply = await runAction(deps, context, actionHandlers[command], {});
+    await context.sendActivity(typeof reply === 'string' ? MessageFactory.text(reply) : cardActivity(reply));
+  });
+
+  for (const [name, verb] of Object.entries(Verb) as [keyof typeof Verb, string][]) {
+    app.adaptiveCards.actionExecute(verb, (context, _state, data) => runAction(deps, context, actionHandlers[name], data) as never);
+  }
+  // An unknown verb (an old card, a forged one) gets help, not silence or an error.
+  app.adaptiveCards.actionExecute(/.*/, async () => renderWelcome({ help: true, note: 'That button is no longer in use.' }) as never);
+
+  app.error(async (context, err) => {
+    deps.logger.error({ err, activityId: context.activity.id, type: context.activity.type }, 'turn failed');
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(TRY_AGAIN).catch(() => undefined);
+  });
+  return app;
+}

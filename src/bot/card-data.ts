@@ -1,0 +1,29 @@
+import type { CardRef } from '../use-cases/proposal-journey';
+
+/**
+ * Parses the `data` of an Action.Execute at the edge. The values only name what
+ * the person claims to act on; the use cases check them against the store.
+ */
+export type ActionData = Readonly<Record<string, unknown>>;
+
+const MAX_ID = 100;
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID ? value : undefined;
+}
+
+export function cardRef(data: ActionData): CardRef | undefined {
+  const draftId = text(data.draftId);
+  const step = text(data.step);
+  const version = typeof data.version === 'number' ? data.version : Number(data.version);
+  if (!draftId || !step || !Number.isInteger(version)) return undefined;
+  return { draftId, step, version };
+}
+
+export function draftIdOf(data: ActionData): string | undefined {
+  return text(data.draftId);
+}
+
+export function targetOf(data: ActionData): string | undefined {
+  return text(data.target);
+}

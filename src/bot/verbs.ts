@@ -1,0 +1,19 @@
+/**
+ * Every Action.Execute verb the cards use, in one table. Ids travel in the
+ * action's `data`, never inside the verb. A test checks every verb in cards/ has
+ * a route here and every route is used by a card.
+ */
+export const Verb = {
+  register: 'menu.register',
+  check: 'menu.check',
+  mine: 'menu.mine',
+  help: 'menu.help',
+  next: 'draft.next',
+  back: 'draft.back',
+  save: 'draft.save',
+  edit: 'draft.edit',
+  submit: 'draft.submit',
+  resume: 'draft.resume',
+} as const;
+
+export type VerbName = (typeof Verb)[keyof typeof Verb];

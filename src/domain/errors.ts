@@ -1,0 +1,32 @@
+/**
+ * Stable codes for expected outcomes a person is told about. One place (views)
+ * maps a code to the words shown; nothing branches on an error's message.
+ */
+export type ErrorCode =
+  | 'DRAFT_NOT_FOUND'
+  | 'NOT_YOUR_DRAFT'
+  | 'STALE_CARD'
+  | 'INVALID_ANSWERS'
+  | 'ILLEGAL_TRANSITION'
+  | 'ALREADY_SUBMITTED'
+  | 'VERSION_CONFLICT'
+  | 'DUPLICATE'
+  | 'STORE_UNAVAILABLE';
+
+/** Thrown by stores when the version/ETag a write was based on is no longer current. */
+export class VersionConflictError extends Error {
+  readonly code = 'VERSION_CONFLICT' as const;
+  constructor(readonly entity: string, readonly id: string) {
+    super(`${entity} ${id} was changed by someone else`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** Thrown by stores when a unique value (reference, idempotency key) is already taken. */
+export class DuplicateError extends Error {
+  readonly code = 'DUPLICATE' as const;
+  constructor(readonly entity: string, readonly key: string) {
+    super(`${entity} with ${key} already exists`);
+    this.name = 'DuplicateError';
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * DOMAIN 2: draft -> (screened-out) | proposed -> changes-requested -> proposed ...
+ * -> active | rejected; active -> exiting -> closed. Every transition is recorded
+ * with who, when and a comment; anything else is refused.
+ */
+export type PartnershipStatus = 'proposed' | 'changes-requested' | 'active' | 'rejected' | 'exiting' | 'closed';
+export type DraftStatus = 'draft' | 'screened-out' | 'submitted';
+
+const ALLOWED: Readonly<Record<PartnershipStatus, readonly PartnershipStatus[]>> = {
+  proposed: ['active', 'rejected', 'changes-requested'],
+  'changes-requested': ['proposed'],
+  active: ['exiting'],
+  rejected: [],
+  exiting: ['closed', 'active'],
+  closed: [],
+};
+
+export function canTransition(from: PartnershipStatus, to: PartnershipStatus): boolean {
+  return ALLOWED[from].includes(to);
+}
+
+export const STATUS_LABEL: Readonly<Record<PartnershipStatus | DraftStatus, string>> = {
+  draft: 'Draft',
+  'screened-out': 'Not a partnership',
+  submitted: 'Submitted',
+  proposed: 'Awaiting approval',
+  'changes-requested': 'Changes requested',
+  active: 'Active',
+  rejected: 'Rejected',
+  exiting: 'Exiting',
+  closed: 'Closed',
+};

@@ -1,0 +1,316 @@
+/**
+ * The questionnaire engine: every form the product asks (screening, significance,
+ * registration, and later assessment, handover, exit) is data of this shape, run
+ * by these pure functions. Answers travel as the strings an Adaptive Card submits;
+ * `normaliseAnswers` turns them into typed values once a step is valid.
+ */
+
+export type QuestionType =
+  | 'text'
+  | 'longtext'
+  | 'yesno'
+  | 'choice'
+  | 'multichoice'
+  | 'date'
+  | 'amount'
+  | 'url'
+  | 'list';
+
+export interface Choice {
+  readonly value: string;
+  readonly title: string;
+}
+
+export interface ShowIf {
+  readonly question: string;
+  readonly equals: string;
+}
+
+export interface Question {
+  readonly id: string;
+  readonly label: string;
+  readonly type: QuestionType;
+  readonly required?: boolean;
+  readonly help?: string;
+  readonly placeholder?: string;
+  readonly maxLength?: number;
+  readonly choices?: readonly Choice[];
+  readonly showIf?: ShowIf;
+  /** For dates: must be on or after the date answered to this question. */
+  readonly notBefore?: string;
+  /** Free-form tags the rules of a questionnaire read (e.g. screening effects). */
+  readonly rule?: Readonly<Record<string, string>>;
+}
+
+export interface Section {
+  readonly id: string;
+  readonly title: string;
+  readonly intro?: string;
+  readonly questions: readonly Question[];
+}
+
+export interface Questionnaire {
+  readonly id: string;
+  readonly title: string;
+  readonly sections: readonly Section[];
+}
+
+export type RawAnswers = Readonly<Record<string, string>>;
+export type AnswerValue = string | number | boolean | readonly string[];
+export type FieldErrors = Readonly<Record<string, string>>;
+
+export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
+  text: 200,
+  longtext: 2000,
+  yesno: 3,
+  choice: 100,
+  multichoice: 1000,
+  date: 10,
+  amount: 20,
+  url: 2000,
+  list: 2000,
+};
+
+export const MAX_LIST_ITEMS = 30;
+
+export function maxLengthOf(question: Question): number {
+  return question.maxLength ?? DEFAULT_MAX_LENGTH[question.type];
+}
+
+export function isShown(question: Question, answers: RawAnswers): boolean {
+  if (!question.showIf) return true;
+  return (answers[question.showIf.question] ?? '').trim() === question.showIf.equals;
+}
+
+export interface PickedAnswers {
+  readonly answers: Record<string, string>;
+  /** Answers cut to their limit, with the message saying so. */
+  readonly clipped: FieldErrors;
+}
+
+/**
+ * Keeps only this section's own inputs, as strings; anything else on the card is
+ * ignored. Text over a question's limit is cut to the limit (so a huge paste can
+ * neither bloat the store nor push a card past Teams' size limit) and reported.
+ */
+export function pickSectionAnswers(section: Section, input: Readonly<Record<string, unknown>>): PickedAnswers {
+  const answers: Record<string, string> = {};
+  const clipped: Record<string, string> = {};
+  for (const q of section.questions) {
+    const raw = input[q.id];
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
+    const value = String(raw);
+    const limit = maxLengthOf(q);
+    if (value.length > limit) {
+      answers[q.id] = value.slice(0, limit);
+      clipped[q.id] = `That was ${value.length} characters; the limit is ${limit}, so only the first ${limit} were kept. Please shorten it.`;
+    } else {
+      answers[q.id] = value;
+    }
+  }
+  return { answers, clipped };
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function parseIsoDate(text: string): string | undefined {
+  const m = ISO_DATE.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+  return real && y >= 1900 && y <= 2200 ? text.trim() : undefined;
+}
+
+export function splitList(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+function splitChoices(text: string): string[] {
+  return text
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
+}
+
+function checkValue(q: Question, value: string, answers: RawAnswers): string | undefined {
+  if (value.length > maxLengthOf(q)) {
+    return `Please keep this under ${maxLengthOf(q)} characters (you entered ${value.length}).`;
+  }
+  switch (q.type) {
+    case 'yesno':
+      return value === 'yes' || value === 'no' ? undefined : 'Please choose Yes or No.';
+    case 'choice':
+      return q.choices?.some((c) => c.value === value) ? undefined : 'Please choose one of the options.';
+    case 'multichoice':
+      return splitChoices(value).every((v) => q.choices?.some((c) => c.value === v))
+        ? undefined
+        : 'Please choose from the options listed.';
+    case 'date': {
+      if (!parseIsoDate(value)) return 'Please enter a real date (YYYY-MM-DD).';
+      if (q.notBefore) {
+        const other = parseIsoDate(answers[q.notBefore] ?? '');
+        if (other && value < other) return `This date must not be before ${other}.`;
+      }
+      return undefined;
+    }
+    case 'amount': {
+      if (!/^\d{1,12}(\.\d{1,2})?$/.test(value.replace(/,/g, ''))) {
+        return 'Please enter an amount of 0 or more, in pounds (for example 1500 or 1500.50).';
+      }
+      return undefined;
+    }
+    case 'url':
+      return /^https?:\/\/[^\s]+$/i.test(value) ? undefined : 'Please enter a web link starting with https://';
+    case 'list':
+      return splitList(value).length > MAX_LIST_ITEMS ? `Please list at most ${MAX_LIST_ITEMS} entries.` : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Validates one section's raw answers: the message per question id, empty when valid. */
+export function validateSection(section: Section, answers: RawAnswers): FieldErrors {
+  const errors: Record<string, string> = {};
+  for (const q of section.questions) {
+    if (!isShown(q, answers)) continue;
+    const value = (answers[q.id] ?? '').trim();
+    if (value === '') {
+      if (q.required) errors[q.id] = 'This answer is required.';
+      continue;
+    }
+    const problem = checkValue(q, value, answers);
+    if (problem) errors[q.id] = problem;
+  }
+  return errors;
+}
+
+export function normaliseValue(q: Question, raw: string): AnswerValue | undefined {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  switch (q.type) {
+    case 'yesno':
+      return value === 'yes';
+    case 'amount':
+      return Number(value.replace(/,/g, ''));
+    case 'multichoice':
+      return splitChoices(value);
+    case 'list':
+      return splitList(value);
+    default:
+      return value;
+  }
+}
+
+/** Typed answers of a questionnaire, leaving out unanswered and hidden questions. */
+export function normaliseAnswers(questionnaire: Questionnaire, answers: RawAnswers): Record<string, AnswerValue> {
+  const typed: Record<string, AnswerValue> = {};
+  for (const section of questionnaire.sections) {
+    for (const q of section.questions) {
+      if (!isShown(q, answers)) continue;
+      const value = normaliseValue(q, answers[q.id] ?? '');
+      if (value !== undefined) typed[q.id] = value;
+    }
+  }
+  return typed;
+}
+
+/** How an answer reads back to a person (summaries, audit, the register's text columns). */
+export function displayAnswer(q: Question, raw: string | undefined): string {
+  const value = (raw ?? '').trim();
+  if (value === '') return '';
+  switch (q.type) {
+    case 'yesno':
+      return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : value;
+    case 'choice':
+      return q.choices?.find((c) => c.value === value)?.title ?? value;
+    case 'multichoice':
+      return splitChoices(value)
+        .map((v) => q.choices?.find((c) => c.value === v)?.title ?? v)
+        .join('; ');
+    case 'list':
+      return splitList(value).join('; ');
+    case 'amount': {
+      const n = Number(value.replace(/,/g, ''));
+      return Number.isFinite(n) ? `£${n.toLocaleString('en-GB', { maximumFractionDigits: 2 })}` : value;
+    }
+    default:
+      return value;
+  }
+}
+
+export class QuestionnaireDefinitionError extends Error {
+  constructor(
+    readonly source: string,
+    readonly path: string,
+    problem: string,
+  ) {
+    super(`${source}: ${path}: ${problem}`);
+    this.name = 'QuestionnaireDefinitionError';
+  }
+}
+
+const ID = /^[a-zA-Z][a-zA-Z0-9]*$/;
+/** Names the cards use in every action's data; a question may not shadow them. */
+export const RESERVED_IDS: readonly string[] = ['draftId', 'version', 'step', 'target', 'verb', 'proposalId', 'comment'];
+const TYPES: readonly QuestionType[] = Object.keys(DEFAULT_MAX_LENGTH) as QuestionType[];
+
+/**
+ * Checks a definition loaded from data, so a mistake fails at start-up naming the
+ * file and the path rather than surfacing in a person's chat.
+ */
+export function checkQuestionnaire(source: string, value: unknown, takenIds: Set<string> = new Set()): Questionnaire {
+  const fail = (path: string, problem: string): never => {
+    throw new QuestionnaireDefinitionError(source, path, problem);
+  };
+  const q = value as Questionnaire;
+  if (!q || typeof q !== 'object') fail('$', 'must be an object');
+  if (typeof q.id !== 'string' || !ID.test(q.id)) fail('$.id', 'must be an identifier');
+  if (typeof q.title !== 'string' || q.title.trim() === '') fail('$.title', 'must be a non-empty string');
+  if (!Array.isArray(q.sections) || q.sections.length === 0) fail('$.sections', 'must be a non-empty array');
+  const sectionIds = new Set<string>();
+  q.sections.forEach((s, si) => {
+    const sp = `$.sections[${si}]`;
+    if (typeof s.id !== 'string' || !ID.test(s.id)) fail(`${sp}.id`, 'must be an identifier');
+    if (sectionIds.has(s.id)) fail(`${sp}.id`, `duplicate section id "${s.id}"`);
+    sectionIds.add(s.id);
+    if (typeof s.title !== 'string' || s.title.trim() === '') fail(`${sp}.title`, 'must be a non-empty string');
+    if (!Array.isArray(s.questions) || s.questions.length === 0) fail(`${sp}.questions`, 'must be a non-empty array');
+    const local = new Set<string>();
+    s.questions.forEach((question, qi) => {
+      const qp = `${sp}.questions[${qi}]`;
+      if (typeof question.id !== 'string' || !ID.test(question.id)) fail(`${qp}.id`, 'must be an identifier');
+      if (RESERVED_IDS.includes(question.id)) fail(`${qp}.id`, `"${question.id}" is reserved for card data`);
+      if (takenIds.has(question.id)) fail(`${qp}.id`, `duplicate question id "${question.id}"`);
+      takenIds.add(question.id);
+      local.add(question.id);
+      if (typeof question.label !== 'string' || question.label.trim() === '') fail(`${qp}.label`, 'must be a non-empty string');
+      if (!TYPES.includes(question.type)) fail(`${qp}.type`, `must be one of ${TYPES.join(', ')}`);
+      const needsChoices = question.type === 'choice' || question.type === 'multichoice';
+      if (needsChoices && (!Array.isArray(question.choices) || question.choices.length === 0)) {
+        fail(`${qp}.choices`, 'a choice question needs choices');
+      }
+      if (question.choices) {
+        question.choices.forEach((c, ci) => {
+          if (typeof c.value !== 'string' || c.value === '' || c.value.includes(',')) {
+            fail(`${qp}.choices[${ci}].value`, 'must be a non-empty string without commas');
+          }
+          if (typeof c.title !== 'string' || c.title === '') fail(`${qp}.choices[${ci}].title`, 'must be a non-empty string');
+        });
+      }
+      if (question.maxLength !== undefined && !(Number.isInteger(question.maxLength) && question.maxLength > 0)) {
+        fail(`${qp}.maxLength`, 'must be a positive integer');
+      }
+      if (question.showIf && !local.has(question.showIf.question)) {
+        fail(`${qp}.showIf.question`, `must name an earlier question of the same section, not "${question.showIf.question}"`);
+      }
+      if (question.notBefore && !takenIds.has(question.notBefore)) {
+        fail(`${qp}.notBefore`, `must name an earlier question, not "${question.notBefore}"`);
+      }
+    });
+  });
+  return q;
+}

@@ -1,0 +1,73 @@
+import type { DraftStatus, PartnershipStatus } from './lifecycle';
+import type { RawAnswers } from './questionnaire';
+import type { ScreeningResult } from './screening';
+import type { SignificanceResult } from './significance';
+
+/** A person as the bot knows them: the Entra object id when Teams gives one. */
+export interface Person {
+  readonly id: string;
+  readonly name: string;
+  readonly tenantId?: string;
+}
+
+/**
+ * A proposal being written. Answers are the strings the cards submitted, keyed by
+ * question id; `step` is a stable step key (see journey.ts), so adding questions
+ * never breaks a draft saved before. `version` is owned by the store: a write based
+ * on an older version is refused.
+ */
+export interface Draft {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly ownerName: string;
+  readonly status: DraftStatus;
+  readonly answers: RawAnswers;
+  readonly step: string;
+  readonly returnToSummary: boolean;
+  readonly screening?: ScreeningResult;
+  readonly significance?: SignificanceResult;
+  /** Set once submitted: the register item it became. */
+  readonly partnershipId?: string;
+  /** Comment from an approver who sent it back. */
+  readonly changesRequested?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly version: number;
+}
+
+export type NewDraft = Omit<Draft, 'version'>;
+
+/**
+ * One item of the Partnership Register. `etag` is the store's concurrency token
+ * (SharePoint's odata.etag, or a version in SQLite): an update must carry the etag
+ * it read and is refused if the item changed since.
+ */
+export interface Partnership {
+  readonly id: string;
+  readonly reference?: string;
+  readonly name: string;
+  readonly status: PartnershipStatus;
+  readonly category: string;
+  readonly proposer: Person;
+  readonly leadOfficer: string;
+  readonly significant: boolean;
+  readonly screening: ScreeningResult;
+  readonly significance: SignificanceResult;
+  readonly answers: RawAnswers;
+  readonly draftId: string;
+  readonly submittedAt: string;
+  readonly updatedAt: string;
+  readonly nextReviewDue?: string;
+  readonly etag: string;
+}
+
+export type NewPartnership = Omit<Partnership, 'etag'>;
+
+export interface AuditEntry {
+  readonly subjectId: string;
+  readonly at: string;
+  readonly actor: Person;
+  readonly action: string;
+  readonly comment?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}

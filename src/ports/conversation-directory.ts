@@ -1,0 +1,20 @@
+/**
+ * The conversation reference kept for every person who has talked to the bot, so
+ * later work (approvals, reminders) can reach them proactively. Saved on every
+ * activity: Teams may move a person to another serviceUrl.
+ */
+export interface ConversationRecord {
+  readonly userId: string;
+  readonly name: string;
+  readonly tenantId?: string;
+  readonly serviceUrl: string;
+  readonly conversationId: string;
+  readonly channelId: string;
+  readonly botId: string;
+  readonly updatedAt: string;
+}
+
+export interface ConversationDirectory {
+  save(record: ConversationRecord): Promise<void>;
+  get(userId: string): Promise<ConversationRecord | undefined>;
+}

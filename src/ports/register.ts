@@ -1,0 +1,17 @@
+import type { NewPartnership, Partnership } from '../domain/records';
+
+/**
+ * The Partnership Register: the source of truth, in SQLite locally or SharePoint.
+ * - `create` is idempotent on `idempotencyKey`: a retry of the same write returns
+ *   the item already stored instead of adding a second one.
+ * - `update` succeeds only if `partnership.etag` is still the stored etag (IF-MATCH),
+ *   else throws VersionConflictError; it returns the item with its new etag.
+ * - A reference already used by another item throws DuplicateError.
+ */
+export interface Register {
+  create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership>;
+  get(id: string): Promise<Partnership | undefined>;
+  update(partnership: Partnership): Promise<Partnership>;
+  /** Newest first. */
+  listByProposer(proposerId: string): Promise<Partnership[]>;
+}

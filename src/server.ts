@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import * as restify from 'restify';
+import { randomIds, systemClock } from './adapters/system';
+import { openSqliteStores } from './adapters/sqlite';
+import { createApp, type AppDeps } from './app';
+import { loadConfig, ConfigError, type Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { loadProposalJourney } from './questionnaires';
+
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * restify 11 crashes the process on a body that claims a content encoding it
+ * cannot decode (node-restify issue 1975), and body parsing runs before the bot
+ * checks the caller's token: refuse every encoding but identity up front.
+ */
+function refuseEncodings(req: restify.Request, res: restify.Response, next: restify.Next): void {
+  const encoding = String(req.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    res.send(415, { error: 'Unsupported Content-Encoding' });
+    return next(false);
+  }
+  return next();
+}
+
+function buildServer(config: Config, deps: AppDeps, logger: Logger): restify.Server {
+  const built = createApp(deps);
+  const server = restify.createServer({ name: 'partnership-register', handleUncaughtExceptions: false });
+  server.server.requestTimeout = 30_000;
+  server.server.headersTimeout = 15_000;
+  server.pre(refuseEncodings);
+  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req, res) => {
+    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body) || typeof req.body.type !== 'string') {
+      res.send(400, { error: 'Expected a Bot Framework activity' });
+      return;
+    }
+    try {
+      await built.process(req, res);
+    } catch (err) {
+      logger.error({ err, activityId: req.body?.id }, 'request failed');
+      if (!res.headersSent) res.send(500, { error: 'Internal error' });
+    }
+  });
+  server.get('/health', (_req, res, next) => {
+    res.send(200, { status: 'ok' });
+    return next();
+  });
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
+    if ((err.statusCode ?? 500) >= 500) logger.error({ err, url: req.url }, 'request error');
+    // Never a stack trace on the wire.
+    (err as { toJSON?: () => unknown }).toJSON = () => ({ error: err.name });
+    return callback();
+  });
+  return server;
+}
+
+/** Builds the app on the embedded SQLite store and listens: the only place with start-up side effects. */
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+  const stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
+  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, clock: systemClock, ids: randomIds, logger };
+  const server = buildServer(config, deps, logger);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const address = server.address();
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
+  logger.info({ url: `${url}/api/messages`, mode: config.bot ? 'authenticated' : 'local (anonymous)', dataDir: config.dataDir }, 'bot listening');
+  return {
+    url,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      stores.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  const running = await startServer(config, logger);
+  const stop = () => {
+    running.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error('The bot could not start:', err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

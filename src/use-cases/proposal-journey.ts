@@ -1,0 +1,230 @@
+import { VersionConflictError, type ErrorCode } from '../domain/errors';
+import { firstStep, nextStep, previousStep, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
+import type { Draft, Partnership, Person } from '../domain/records';
+import { screenArrangement } from '../domain/screening';
+import { assessSignificance } from '../domain/significance';
+import type { AuditLog } from '../ports/audit-log';
+import type { Clock } from '../ports/clock';
+import type { Drafts } from '../ports/drafts';
+import type { IdGenerator } from '../ports/ids';
+import type { Register } from '../ports/register';
+
+export interface JourneyDeps {
+  readonly journey: Journey;
+  readonly drafts: Drafts;
+  readonly register: Register;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly fundingThreshold: number;
+}
+
+/** What the card claims: checked against the store, never trusted. */
+export interface CardRef {
+  readonly draftId: string;
+  readonly version: number;
+  readonly step: string;
+}
+
+export type Move = 'next' | 'back' | 'save';
+
+/** What the person should see next; expected refusals are values, not exceptions. */
+export type JourneyResult =
+  | { readonly kind: 'step'; readonly draft: Draft; readonly errors?: FieldErrors; readonly notice?: ErrorCode }
+  | { readonly kind: 'saved'; readonly draft: Draft }
+  | { readonly kind: 'submitted'; readonly draft: Draft; readonly partnership: Partnership }
+  | { readonly kind: 'refused'; readonly code: ErrorCode; readonly draft?: Draft };
+
+export async function startDraft(deps: JourneyDeps, person: Person): Promise<JourneyResult> {
+  const now = deps.clock.now().toISOString();
+  const draft = await deps.drafts.create({
+    id: deps.ids.next(),
+    ownerId: person.id,
+    ownerName: person.name,
+    status: 'draft',
+    answers: {},
+    step: firstStep(deps.journey).key,
+    returnToSummary: false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await deps.audit.append({ subjectId: draft.id, at: now, actor: person, action: 'draft.started' });
+  return { kind: 'step', draft };
+}
+
+type Loaded = { readonly ok: true; readonly draft: Draft } | { readonly ok: false; readonly result: JourneyResult };
+
+/** Loads the draft a card names and checks it belongs to the person and the card is current. */
+async function loadForAction(deps: JourneyDeps, person: Person, ref: CardRef): Promise<Loaded> {
+  const draft = await deps.drafts.get(ref.draftId);
+  if (!draft) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
+  if (draft.ownerId !== person.id) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
+  if (draft.status === 'submitted') return { ok: false, result: { kind: 'refused', code: 'ALREADY_SUBMITTED', draft } };
+  if (draft.version !== ref.version || draft.step !== ref.step) {
+    return { ok: false, result: { kind: 'step', draft, notice: 'STALE_CARD' } };
+  }
+  return { ok: true, draft };
+}
+
+/** Saves a change; a concurrent change (another device, a double click) shows the stored state instead. */
+async function save(deps: JourneyDeps, draft: Draft, changes: Partial<Draft>): Promise<Loaded> {
+  try {
+    const saved = await deps.drafts.update({ ...draft, ...changes, updatedAt: deps.clock.now().toISOString() });
+    return { ok: true, draft: saved };
+  } catch (err) {
+    if (!(err instanceof VersionConflictError)) throw err;
+    const current = await deps.drafts.get(draft.id);
+    if (!current) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
+    return { ok: false, result: { kind: 'step', draft: current, notice: 'STALE_CARD' } };
+  }
+}
+
+function outcomeChanges(deps: JourneyDeps, step: JourneyStep, answers: RawAnswers): Partial<Draft> {
+  if (step.kind !== 'questions') return {};
+  const { questionnaire } = step;
+  const isLastSection = questionnaire.sections[questionnaire.sections.length - 1] === step.section;
+  if (!isLastSection) return {};
+  if (questionnaire === deps.journey.screening) {
+    const screening = screenArrangement(questionnaire, answers);
+    return { screening, status: screening.outcome === 'not-a-partnership' ? 'screened-out' : 'draft' };
+  }
+  if (questionnaire === deps.journey.significance) {
+    return { significance: assessSignificance(questionnaire, answers, deps.fundingThreshold) };
+  }
+  return {};
+}
+
+async function recordScreeningDecision(deps: JourneyDeps, person: Person, draft: Draft): Promise<void> {
+  if (!draft.screening) return;
+  await deps.audit.append({
+    subjectId: draft.id,
+    at: draft.updatedAt,
+    actor: person,
+    action: `screening.${draft.screening.outcome}`,
+    data: { answers: screeningAnswers(deps.journey, draft.answers), reasons: draft.screening.reasons, instead: draft.screening.instead },
+  });
+}
+
+function screeningAnswers(journey: Journey, answers: RawAnswers): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const q of journey.screening.sections.flatMap((s) => s.questions)) picked[q.id] = answers[q.id] ?? '';
+  return picked;
+}
+
+/** Next / Back / Save and close, from any step card. */
+export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef, move: Move, inputs: Readonly<Record<string, unknown>>): Promise<JourneyResult> {
+  const loaded = await loadForAction(deps, person, ref);
+  if (!loaded.ok) return loaded.result;
+  const { draft } = loaded;
+  const step = stepAt(deps.journey, draft.step);
+  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs) : { answers: {}, clipped: {} };
+  const answers = { ...draft.answers, ...picked.answers };
+
+  if (move === 'save' && Object.keys(picked.clipped).length === 0) {
+    const saved = await save(deps, draft, { answers });
+    return saved.ok ? { kind: 'saved', draft: saved.draft } : saved.result;
+  }
+  if (move === 'save') {
+    const saved = await save(deps, draft, { answers });
+    return saved.ok ? { kind: 'step', draft: saved.draft, errors: picked.clipped } : saved.result;
+  }
+  if (move === 'back') {
+    const target = draft.returnToSummary ? stepAt(deps.journey, 'summary') : previousStep(deps.journey, draft.step);
+    const reopened = draft.status === 'screened-out' ? { status: 'draft' as const } : {};
+    const saved = await save(deps, draft, { answers, step: target.key, returnToSummary: false, ...reopened });
+    return saved.ok ? { kind: 'step', draft: saved.draft } : saved.result;
+  }
+  if (draft.step === 'summary') return submitDraft(deps, person, draft);
+  if (draft.status === 'screened-out') return { kind: 'step', draft, notice: 'ILLEGAL_TRANSITION' };
+
+  if (step.kind === 'questions') {
+    const errors = { ...validateSection(step.section, answers), ...picked.clipped };
+    if (Object.keys(errors).length > 0) {
+      const saved = await save(deps, draft, { answers });
+      return saved.ok ? { kind: 'step', draft: saved.draft, errors } : saved.result;
+    }
+  }
+  const outcome = outcomeChanges(deps, step, answers);
+  const target = draft.returnToSummary && step.kind === 'questions' && step.questionnaire === deps.journey.registration
+    ? stepAt(deps.journey, 'summary')
+    : nextStep(deps.journey, draft.step);
+  const saved = await save(deps, draft, { answers, step: target.key, returnToSummary: false, ...outcome });
+  if (!saved.ok) return saved.result;
+  if (outcome.screening) await recordScreeningDecision(deps, person, saved.draft);
+  return { kind: 'step', draft: saved.draft };
+}
+
+/** Edit a registration section from the summary; Next then returns to the summary. */
+export async function editSection(deps: JourneyDeps, person: Person, ref: CardRef, target: string): Promise<JourneyResult> {
+  const loaded = await loadForAction(deps, person, ref);
+  if (!loaded.ok) return loaded.result;
+  const step = deps.journey.steps.find((s) => s.key === target);
+  if (!step || step.kind !== 'questions') return { kind: 'step', draft: loaded.draft, notice: 'ILLEGAL_TRANSITION' };
+  const saved = await save(deps, loaded.draft, { step: step.key, returnToSummary: loaded.draft.step === 'summary' });
+  return saved.ok ? { kind: 'step', draft: saved.draft } : saved.result;
+}
+
+/** Shows a draft where it stands (resume from "my partnerships", on any device). */
+export async function resumeDraft(deps: JourneyDeps, person: Person, draftId: string): Promise<JourneyResult> {
+  const draft = await deps.drafts.get(draftId);
+  if (!draft) return { kind: 'refused', code: 'DRAFT_NOT_FOUND' };
+  if (draft.ownerId !== person.id) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
+  if (draft.status === 'submitted') return { kind: 'refused', code: 'ALREADY_SUBMITTED', draft };
+  return { kind: 'step', draft };
+}
+
+/** The first step whose answers are incomplete, with its errors; undefined when all are valid. */
+function firstInvalidStep(journey: Journey, answers: RawAnswers): { step: JourneyStep; errors: FieldErrors } | undefined {
+  for (const step of journey.steps) {
+    if (step.kind !== 'questions') continue;
+    const errors = validateSection(step.section, answers);
+    if (Object.keys(errors).length > 0) return { step, errors };
+  }
+  return undefined;
+}
+
+async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Promise<JourneyResult> {
+  const invalid = firstInvalidStep(deps.journey, draft.answers);
+  if (invalid || !draft.screening || !draft.significance || draft.screening.outcome === 'not-a-partnership') {
+    const target = invalid?.step ?? firstStep(deps.journey);
+    const saved = await save(deps, draft, { step: target.key, returnToSummary: true });
+    return saved.ok ? { kind: 'step', draft: saved.draft, errors: invalid?.errors } : saved.result;
+  }
+  const now = deps.clock.now().toISOString();
+  const answers = draft.answers;
+  // Idempotent on the draft: a double click or a retry after an outage finds the item already made.
+  const partnership = await deps.register.create(
+    {
+      id: draft.partnershipId ?? deps.ids.next(),
+      name: answers.name ?? '',
+      status: 'proposed',
+      category: answers.category ?? '',
+      proposer: person,
+      leadOfficer: answers.leadOfficer ?? '',
+      significant: draft.significance.significant,
+      screening: draft.screening,
+      significance: draft.significance,
+      answers,
+      draftId: draft.id,
+      submittedAt: now,
+      updatedAt: now,
+    },
+    `submit:${draft.id}`,
+  );
+  const saved = await save(deps, draft, { status: 'submitted', partnershipId: partnership.id });
+  if (!saved.ok) return saved.result;
+  await deps.audit.append({ subjectId: partnership.id, at: now, actor: person, action: 'proposal.submitted', data: { draftId: draft.id, answers } });
+  return { kind: 'submitted', draft: saved.draft, partnership };
+}
+
+export interface MyPartnerships {
+  readonly drafts: readonly Draft[];
+  readonly partnerships: readonly Partnership[];
+}
+
+/** A person's own drafts and proposals: never anyone else's. */
+export async function listMine(deps: Pick<JourneyDeps, 'drafts' | 'register'>, person: Person): Promise<MyPartnerships> {
+  const [drafts, partnerships] = await Promise.all([deps.drafts.listByOwner(person.id), deps.register.listByProposer(person.id)]);
+  return { drafts: drafts.filter((d) => d.status !== 'submitted'), partnerships };
+}

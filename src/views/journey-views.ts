@@ -1,0 +1,193 @@
+import type { ErrorCode } from '../domain/errors';
+import { progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { STATUS_LABEL } from '../domain/lifecycle';
+import { displayAnswer, isShown, maxLengthOf, type FieldErrors, type Question } from '../domain/questionnaire';
+import type { Draft, Partnership } from '../domain/records';
+import { ARRANGEMENT_LABEL } from '../domain/screening';
+import type { MyPartnerships } from '../use-cases/proposal-journey';
+import { MESSAGE } from './messages';
+import { expandCard, type Card } from './templates';
+
+/** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
+const SUMMARY_VALUE_LIMIT = 300;
+const LIST_LIMIT = 15;
+
+export function formatDate(iso: string | undefined): string {
+  if (!iso) return '';
+  const date = new Date(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+}
+
+function clip(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+export function draftTitle(draft: Draft): string {
+  const name = (draft.answers.name ?? '').trim();
+  return name ? clip(name, 150) : `Untitled partnership (started ${formatDate(draft.createdAt)})`;
+}
+
+interface StepOptions {
+  readonly errors?: FieldErrors;
+  readonly notice?: ErrorCode;
+}
+
+function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: ErrorCode) {
+  const progress = progressOf(journey, step.key);
+  const title = draft.answers.name ? `${journey.registration.title}: ${clip(draft.answers.name, 80)}` : journey.registration.title;
+  return {
+    journeyTitle: title,
+    stepNumber: progress.number,
+    stepTotal: progress.total,
+    notice: notice ? MESSAGE[notice].text : '',
+    draftId: draft.id,
+    version: draft.version,
+    step: step.key,
+  };
+}
+
+function questionView(q: Question, draft: Draft, errors: FieldErrors) {
+  const conditional = q.showIf ? ` (only if ${q.showIf.equals})` : '';
+  return {
+    id: q.id,
+    kind: q.type === 'list' ? 'longtext' : q.type,
+    label: `${q.label}${q.required && !q.showIf ? ' (required)' : conditional}`,
+    value: draft.answers[q.id] ?? '',
+    maxLength: maxLengthOf(q),
+    placeholder: q.placeholder ?? '',
+    help: q.help ?? '',
+    error: errors[q.id] ?? '',
+    choices: q.choices ?? [],
+  };
+}
+
+export function renderJourneyStep(journey: Journey, draft: Draft, options: StepOptions = {}): Card {
+  const step = stepAt(journey, draft.step);
+  const base = common(journey, draft, step, options.notice);
+  if (step.kind === 'questions') {
+    const errors = options.errors ?? {};
+    const isLastRegistration = step.questionnaire === journey.registration && step.section === journey.registration.sections.at(-1);
+    return expandCard('questionnaire-step', {
+      ...base,
+      journeyTitle: step.questionnaire === journey.registration ? base.journeyTitle : step.questionnaire.title,
+      sectionTitle: step.section.title,
+      intro: step.section.intro ?? '',
+      changesRequested: draft.changesRequested ?? '',
+      questions: step.section.questions.map((q) => questionView(q, draft, errors)),
+      canGoBack: base.stepNumber > 1,
+      nextTitle: draft.returnToSummary || isLastRegistration ? 'Review answers' : 'Next',
+    });
+  }
+  if (step.key === 'summary') return renderSummary(journey, draft, base);
+  return renderOutcome(journey, draft, step.key, base);
+}
+
+function renderOutcome(journey: Journey, draft: Draft, key: string, base: ReturnType<typeof common>): Card {
+  if (key === 'screening-outcome') {
+    const result = draft.screening;
+    const outcome = result?.outcome ?? 'not-a-partnership';
+    const text = {
+      partnership: { heading: 'Yes: this is a partnership', tone: 'good', explanation: 'It meets every partnership criterion. Continue to check whether it is significant, then register it.' },
+      possible: { heading: 'It might be a partnership', tone: 'warning', explanation: 'You can register it; the approver will judge whether it should be on the register.' },
+      'not-a-partnership': { heading: 'This is not a partnership', tone: 'attention', explanation: 'It will not be entered on the register. Your answers and this decision have been kept.' },
+    }[outcome];
+    return expandCard('outcome', {
+      ...base,
+      journeyTitle: journey.screening.title,
+      ...text,
+      reasons: result?.reasons ?? [],
+      instead: result?.instead ? `It is ${ARRANGEMENT_LABEL[result.instead]}.` : '',
+      canContinue: outcome !== 'not-a-partnership',
+    });
+  }
+  const result = draft.significance;
+  return expandCard('outcome', {
+    ...base,
+    journeyTitle: journey.significance.title,
+    heading: result?.significant ? 'This is a significant partnership' : 'This is not a significant partnership',
+    tone: result?.significant ? 'warning' : 'good',
+    explanation: result?.significant
+      ? 'Significant partnerships need a risk assessment and may go through a second approval stage. Continue to register it.'
+      : 'None of the significance triggers apply. Continue to register it.',
+    reasons: result?.reasons ?? [],
+    instead: '',
+    canContinue: true,
+  });
+}
+
+function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof common>): Card {
+  const sections = registrationSteps(journey).map((step) => ({
+    key: step.key,
+    title: step.section.title,
+    answers: step.section.questions
+      .filter((q) => isShown(q, draft.answers))
+      .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id]) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
+  }));
+  const screening = draft.screening;
+  return expandCard('summary', {
+    ...base,
+    screeningOutcome: screening ? { partnership: 'A partnership', possible: 'Possibly a partnership (for the approver to judge)', 'not-a-partnership': 'Not a partnership' }[screening.outcome] : 'Not done',
+    significance: draft.significance ? (draft.significance.significant ? `Yes: ${draft.significance.reasons.join('; ')}` : 'No') : 'Not done',
+    sections,
+  });
+}
+
+export function renderMessage(heading: string, text: string, options: { facts?: { title: string; value: string }[]; resumeDraftId?: string } = {}): Card {
+  return expandCard('message', { heading, text, facts: options.facts ?? [], resumeDraftId: options.resumeDraftId ?? '' });
+}
+
+export function renderRefusal(code: ErrorCode): Card {
+  return renderMessage(MESSAGE[code].heading, MESSAGE[code].text);
+}
+
+export function renderSaved(draft: Draft): Card {
+  return renderMessage(
+    'Draft saved',
+    `"${draftTitle(draft)}" is saved. Come back any time, from any device: choose Continue, or type "my partnerships".`,
+    { resumeDraftId: draft.id },
+  );
+}
+
+export function renderSubmitted(partnership: Partnership): Card {
+  return renderMessage('Proposal submitted', 'Your proposal is waiting for approval. I will tell you when it has been decided.', {
+    facts: [
+      { title: 'Partnership', value: clip(partnership.name, 150) },
+      { title: 'Status', value: STATUS_LABEL[partnership.status] },
+      { title: 'Submitted', value: formatDate(partnership.submittedAt) },
+      { title: 'Significant', value: partnership.significant ? 'Yes' : 'No' },
+    ],
+  });
+}
+
+export const COMMANDS: readonly { readonly command: string; readonly description: string }[] = [
+  { command: 'register', description: 'Register a partnership' },
+  { command: 'check', description: 'Is it a partnership?' },
+  { command: 'my partnerships', description: 'Your drafts and proposals' },
+  { command: 'help', description: 'What I can do' },
+];
+
+export function renderWelcome(options: { readonly help: boolean; readonly note?: string }): Card {
+  return expandCard('welcome', {
+    heading: options.help ? 'How I can help' : 'Welcome to the Partnership Register',
+    showCommands: options.help,
+    commands: COMMANDS,
+    note: options.note ?? '',
+  });
+}
+
+export function renderMyPartnerships(journey: Journey, mine: MyPartnerships): Card {
+  const drafts = mine.drafts.slice(0, LIST_LIMIT).map((d) => {
+    const step = stepAt(journey, d.step);
+    const where = step.kind === 'questions' ? step.section.title : { 'screening-outcome': 'Screening outcome', 'significance-outcome': 'Significance outcome', summary: 'Ready to submit' }[step.key];
+    return { id: d.id, title: draftTitle(d), status: STATUS_LABEL[d.status], where, updated: formatDate(d.updatedAt) };
+  });
+  const proposals = mine.partnerships.slice(0, LIST_LIMIT).map((p) => ({
+    name: clip(p.name, 150),
+    status: STATUS_LABEL[p.status],
+    submitted: formatDate(p.submittedAt),
+    reference: p.reference ? ` - ${p.reference}` : '',
+  }));
+  const hidden = Math.max(0, mine.drafts.length - LIST_LIMIT) + Math.max(0, mine.partnerships.length - LIST_LIMIT);
+  return expandCard('my-partnerships', { drafts, proposals, more: hidden > 0 ? `${hidden} older items are not shown.` : '' });
+}

@@ -1,0 +1,14 @@
+import type { ErrorCode } from '../domain/errors';
+
+/** The one place error codes become words a person reads. */
+export const MESSAGE: Readonly<Record<ErrorCode, { readonly heading: string; readonly text: string }>> = {
+  DRAFT_NOT_FOUND: { heading: 'Draft not found', text: 'That draft no longer exists. Your other drafts are listed under My partnerships.' },
+  NOT_YOUR_DRAFT: { heading: 'Not your draft', text: 'That card belongs to someone else\'s draft, so I can\'t show or change it. Your own drafts are listed under My partnerships.' },
+  STALE_CARD: { heading: 'This card was out of date', text: 'This card was out of date (the draft changed since, perhaps on another device), so nothing was changed. Here is where your draft stands now.' },
+  INVALID_ANSWERS: { heading: 'Some answers need attention', text: 'Please check the answers marked below.' },
+  ILLEGAL_TRANSITION: { heading: 'That step is not available', text: 'That is not possible at this stage, so nothing was changed. Here is where your draft stands.' },
+  ALREADY_SUBMITTED: { heading: 'Already submitted', text: 'This proposal has already been submitted and is waiting for approval. Nothing was changed.' },
+  VERSION_CONFLICT: { heading: 'Changed by someone else', text: 'Someone changed this at the same moment, so nothing was changed. Here is the current state.' },
+  DUPLICATE: { heading: 'Already recorded', text: 'That has already been recorded. Nothing was changed.' },
+  STORE_UNAVAILABLE: { heading: 'The register is unavailable', text: 'I could not reach the register just now. Nothing you entered is lost: please try again in a few minutes.' },
+};

@@ -1,0 +1,252 @@
+/**
+ * The Teams app package: manifest schema (validated offline), icons, and the
+ * zip built by scripts/package-app.js.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { AppManifestUtils } from '@microsoft/app-manifest';
+
+// @microsoft/app-manifest requires strip-bom 5, which is ESM only; jest on Node 20
+// cannot require ESM, and the validation below never reads a file, so a CommonJS
+// stand-in is enough. (Plain Node 20.19+ loads the real one: see package-app.js.)
+jest.mock('strip-bom', () => ({
+  __esModule: true,
+  default: (text: string) => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text),
+}));
+
+const ROOT = path.join(__dirname, '..', '..');
+const APP_PACKAGE = path.join(ROOT, 'appPackage');
+const PACKAGE_SCRIPT = path.join(ROOT, 'scripts', 'package-app.js');
+
+const SAMPLE_ENV = {
+  TEAMS_APP_ID: '3f9c1c52-6a0e-4d7b-9b1e-2c4a8f0d5e61',
+  BOT_ID: 'b7e2d4a9-1c3f-4e5a-8d6b-0f2e9a7c4b13',
+  BOT_DOMAIN: 'partnership-bot.example.org',
+};
+
+const PLACEHOLDER = /\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+
+function readManifestText(): string {
+  return fs.readFileSync(path.join(APP_PACKAGE, 'manifest.json'), 'utf8');
+}
+
+function substitute(text: string, env: Record<string, string>): string {
+  return text.replace(PLACEHOLDER, (_, name: string) => {
+    if (!(name in env)) throw new Error(`test has no sample value for ${name}`);
+    return env[name];
+  });
+}
+
+interface PngHeader {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colourType: number;
+}
+
+function readPngHeader(file: string): PngHeader {
+  const buf = fs.readFileSync(file);
+  expect(buf.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  // The first chunk must be IHDR (length 13).
+  expect(buf.readUInt32BE(8)).toBe(13);
+  expect(buf.toString('ascii', 12, 16)).toBe('IHDR');
+  return {
+    width: buf.readUInt32BE(16),
+    height: buf.readUInt32BE(20),
+    bitDepth: buf[24],
+    colourType: buf[25],
+  };
+}
+
+interface ZipEntry {
+  name: string;
+  data: Buffer;
+}
+
+/** Reads a zip's central directory; supports stored and deflated entries, checks CRCs. */
+function readZip(buf: Buffer): ZipEntry[] {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  expect(eocd).toBeGreaterThanOrEqual(0);
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    expect(buf.readUInt32LE(p)).toBe(0x02014b50);
+    const method = buf.readUInt16LE(p + 10);
+    const crc = buf.readUInt32LE(p + 16);
+    const compressedSize = buf.readUInt32LE(p + 20);
+    const nameLength = buf.readUInt16LE(p + 28);
+    const extraLength = buf.readUInt16LE(p + 30);
+    const commentLength = buf.readUInt16LE(p + 32);
+    const localOffset = buf.readUInt32LE(p + 42);
+    const name = buf.toString('utf8', p + 46, p + 46 + nameLength);
+
+    expect(buf.readUInt32LE(localOffset)).toBe(0x04034b50);
+    const localNameLength = buf.readUInt16LE(localOffset + 26);
+    const localExtraLength = buf.readUInt16LE(localOffset + 28);
+    const start = localOffset + 30 + localNameLength + localExtraLength;
+    const raw = buf.subarray(start, start + compressedSize);
+    const data = method === 0 ? Buffer.from(raw) : zlib.inflateRawSync(raw);
+    expect(zlib.crc32(data) >>> 0).toBe(crc);
+    entries.push({ name, data });
+    p += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+describe('appPackage/manifest.json', () => {
+  const manifestText = readManifestText();
+  const manifest = JSON.parse(substitute(manifestText, SAMPLE_ENV));
+
+  it('uses only the placeholders package-app.js substitutes', () => {
+    const names = new Set([...manifestText.matchAll(PLACEHOLDER)].map((m) => m[1]));
+    expect([...names].sort()).toEqual(['BOT_DOMAIN', 'BOT_ID', 'TEAMS_APP_ID']);
+  });
+
+  it('declares a $schema that matches its manifestVersion', () => {
+    expect(manifest.$schema).toBe(
+      `https://developer.microsoft.com/json-schemas/teams/v${manifest.manifestVersion}/MicrosoftTeams.schema.json`,
+    );
+  });
+
+  it('validates against the bundled Teams schema without touching the network', async () => {
+    // The schema must come from @microsoft/app-manifest's bundled copy: fail if anything fetches.
+    const fetchSpy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input) => {
+      throw new Error(`unexpected network access to ${String(input)}`);
+    });
+    try {
+      const bundled = path.join(
+        path.dirname(require.resolve('@microsoft/app-manifest')),
+        'json-schemas',
+        'teams',
+        `v${manifest.manifestVersion}`,
+        'MicrosoftTeams.schema.json',
+      );
+      expect(fs.existsSync(bundled)).toBe(true);
+
+      const errors = await AppManifestUtils.validateAgainstSchema(manifest);
+      expect(errors).toEqual([]);
+      expect(fetchSpy).not.toHaveBeenCalled();
+    } finally {
+      fetchSpy.mockRestore();
+    }
+  });
+
+  it('the offline validation does catch schema errors', async () => {
+    const broken = { ...manifest, bots: [{ ...manifest.bots[0], botId: 'not-a-guid', scopes: ['everywhere'] }] };
+    const errors = await AppManifestUtils.validateAgainstSchema(broken);
+    expect(errors.some((e) => e.startsWith('/bots/0/botId'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('/bots/0/scopes/0'))).toBe(true);
+  });
+
+  it('keeps the names and descriptions within the Teams limits', () => {
+    expect(manifest.name.short).toBe('Partnership Register');
+    expect(manifest.name.short.length).toBeLessThanOrEqual(30);
+    expect(manifest.description.short.length).toBeLessThanOrEqual(80);
+    expect(manifest.description.full.length).toBeLessThanOrEqual(4000);
+  });
+
+  it('has one personal-scope conversational bot with the expected commands', () => {
+    expect(manifest.bots).toHaveLength(1);
+    const [bot] = manifest.bots;
+    expect(bot.botId).toBe(SAMPLE_ENV.BOT_ID);
+    expect(bot.scopes).toEqual(['personal']);
+    expect(bot.supportsFiles).toBe(false);
+    expect(bot.isNotificationOnly).toBe(false);
+
+    const personal = bot.commandLists.find((list: { scopes: string[] }) => list.scopes.includes('personal'));
+    expect(personal).toBeDefined();
+    const titles = personal.commands.map((c: { title: string }) => c.title);
+    expect(titles).toEqual(expect.arrayContaining(['register', 'check', 'my partnerships', 'help']));
+    expect(titles).toContain('pending approvals');
+  });
+
+  it('declares the web application info needed for proactive installation', () => {
+    expect(manifest.id).toBe(SAMPLE_ENV.TEAMS_APP_ID);
+    expect(manifest.webApplicationInfo).toEqual({
+      id: SAMPLE_ENV.BOT_ID,
+      resource: `api://botid-${SAMPLE_ENV.BOT_ID}`,
+    });
+    expect(manifest.validDomains).toEqual([SAMPLE_ENV.BOT_DOMAIN]);
+    expect(manifest.permissions).toEqual(['identity', 'messageTeamMembers']);
+  });
+});
+
+describe('app icons', () => {
+  it('color.png is a 192x192 PNG', () => {
+    const header = readPngHeader(path.join(APP_PACKAGE, 'color.png'));
+    expect([header.width, header.height]).toEqual([192, 192]);
+  });
+
+  it('outline.png is a 32x32 PNG with an alpha channel', () => {
+    const header = readPngHeader(path.join(APP_PACKAGE, 'outline.png'));
+    expect([header.width, header.height]).toEqual([32, 32]);
+    // Colour type 4 (grey + alpha) or 6 (RGBA).
+    expect([4, 6]).toContain(header.colourType);
+  });
+
+  it('are the files the manifest refers to', () => {
+    const manifest = JSON.parse(readManifestText());
+    expect(manifest.icons).toEqual({ color: 'color.png', outline: 'outline.png' });
+  });
+});
+
+describe('scripts/package-app.js', () => {
+  let outDir: string;
+
+  beforeEach(() => {
+    outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-package-'));
+  });
+
+  afterEach(() => {
+    fs.rmSync(outDir, { recursive: true, force: true });
+  });
+
+  function envWith(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const name of Object.keys(SAMPLE_ENV)) delete env[name];
+    for (const [name, value] of Object.entries(vars)) if (value !== undefined) env[name] = value;
+    return env;
+  }
+
+  it('builds a zip with exactly the manifest and icons, placeholders substituted', () => {
+    execFileSync(process.execPath, [PACKAGE_SCRIPT, '--out-dir', outDir], {
+      env: envWith(SAMPLE_ENV),
+      stdio: 'pipe',
+    });
+
+    const zipPath = path.join(outDir, 'appPackage.zip');
+    const entries = readZip(fs.readFileSync(zipPath));
+    expect(entries.map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+
+    const byName = new Map(entries.map((e) => [e.name, e.data]));
+    const manifestText = byName.get('manifest.json')!.toString('utf8');
+    expect(manifestText).not.toMatch(/\$\{\{/);
+    expect(manifestText).toBe(substitute(readManifestText(), SAMPLE_ENV));
+    expect(byName.get('color.png')).toEqual(fs.readFileSync(path.join(APP_PACKAGE, 'color.png')));
+    expect(byName.get('outline.png')).toEqual(fs.readFileSync(path.join(APP_PACKAGE, 'outline.png')));
+  });
+
+  it('fails with a message naming the missing variable', () => {
+    const result = spawnSync(process.execPath, [PACKAGE_SCRIPT, '--out-dir', outDir], {
+      env: envWith({ ...SAMPLE_ENV, BOT_DOMAIN: undefined }),
+      encoding: 'utf8',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('BOT_DOMAIN');
+    expect(result.stderr).not.toContain('BOT_ID is');
+    expect(fs.existsSync(path.join(outDir, 'appPackage.zip'))).toBe(false);
+  });
+
+  it('refuses a malformed value', () => {
+    const result = spawnSync(process.execPath, [PACKAGE_SCRIPT, '--out-dir', outDir], {
+      env: envWith({ ...SAMPLE_ENV, BOT_ID: 'not-a-guid' }),
+      encoding: 'utf8',
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/BOT_ID="not-a-guid" is not valid/);
+  });
+});

@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openMemoryStores } from '../../src/adapters/memory/memory-stores';
+import { openDatabase, openSqliteStores } from '../../src/adapters/sqlite';
+import type { AuditLog } from '../../src/ports/audit-log';
+import type { ConversationDirectory } from '../../src/ports/conversation-directory';
+import type { Drafts } from '../../src/ports/drafts';
+import type { Register } from '../../src/ports/register';
+import { aConversation, aDraft, anAuditEntry, aPartnership } from '../fixtures/builders';
+import { describeAuditLogContract } from './audit-log.contract';
+import { describeConversationDirectoryContract } from './conversation-directory.contract';
+import { describeDraftsContract } from './drafts.contract';
+import type { OpenStore } from './open-store';
+import { describeRegisterContract } from './register.contract';
+
+interface Stores {
+  readonly drafts: Drafts;
+  readonly register: Register;
+  readonly audit: AuditLog;
+  readonly conversations: ConversationDirectory;
+  close(): void;
+}
+
+const tempDir = mkdtempSync(join(tmpdir(), 'partnership-register-stores-'));
+afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
+
+let fileCount = 0;
+/** A fresh file per test, in a folder that does not exist yet, so openDatabase must create it. */
+function nextDatabaseFile(): string {
+  fileCount += 1;
+  return join(tempDir, `run-${fileCount}`, 'register.db');
+}
+
+const implementations: readonly { name: string; open: () => Stores }[] = [
+  { name: 'memory', open: openMemoryStores },
+  { name: 'SQLite in memory', open: () => openSqliteStores(':memory:') },
+  { name: 'SQLite file', open: () => openSqliteStores(nextDatabaseFile()) },
+];
+
+function one<K extends keyof Omit<Stores, 'close'>>(open: () => Stores, key: K): OpenStore<Stores[K]> {
+  return async () => {
+    const stores = open();
+    return { store: stores[key], close: () => stores.close() };
+  };
+}
+
+for (const { name, open } of implementations) {
+  describeDraftsContract(name, one(open, 'drafts'));
+  describeRegisterContract(name, one(open, 'register'));
+  describeAuditLogContract(name, one(open, 'audit'));
+  describeConversationDirectoryContract(name, one(open, 'conversations'));
+}
+
+describe('SQLite file database', () => {
+  it('keeps everything across closing and reopening', async () => {
+    const file = nextDatabaseFile();
+    const before = openSqliteStores(file);
+    const draft = await before.drafts.create(aDraft());
+    const item = await before.register.update({ ...(await before.register.create(aPartnership(), 'key-1')), status: 'active' });
+    await before.audit.append(anAuditEntry());
+    await before.conversations.save(aConversation());
+    before.close();
+
+    const after = openSqliteStores(file);
+    try {
+      expect(await after.drafts.get(draft.id)).toEqual(draft);
+      expect(await after.register.get(item.id)).toEqual(item);
+      expect(await after.register.create(aPartnership({ id: 'retry' }), 'key-1')).toEqual(item);
+      expect(await after.audit.listFor('partnership-1')).toEqual([anAuditEntry()]);
+      expect(await after.conversations.get('user-alice')).toEqual(aConversation());
+    } finally {
+      after.close();
+    }
+  });
+
+  it('runs in WAL mode, waits on a busy file, enforces foreign keys and migrates only once', () => {
+    const file = nextDatabaseFile();
+    openDatabase(file).close();
+    const db = openDatabase(file);
+    try {
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('refuses a database written by a newer build', () => {
+    const file = nextDatabaseFile();
+    const db = openDatabase(file);
+    db.pragma('user_version = 99');
+    db.close();
+
+    expect(() => openDatabase(file)).toThrow(/schema version 99/);
+  });
+
+  it('issues etags as quoted versions, as SharePoint does', async () => {
+    const stores = openSqliteStores(':memory:');
+    try {
+      const created = await stores.register.create(aPartnership(), 'key-1');
+      const updated = await stores.register.update({ ...created, status: 'active' });
+      expect([created.etag, updated.etag]).toEqual(['"1"', '"2"']);
+    } finally {
+      stores.close();
+    }
+  });
+});
