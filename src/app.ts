@@ -1,7 +1,10 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Request, Response } from 'restify';
+import { ConfigRouting } from './adapters/approvals/config-routing';
+import { TeamsNotifier } from './adapters/teams/teams-notifier';
 import { createBot } from './bot/application';
+import { BackgroundTasks } from './bot/background';
 import type { Config } from './config';
 import type { Journey } from './domain/journey';
 import type { Logger } from './logger';
@@ -11,6 +14,7 @@ import type { ConversationDirectory } from './ports/conversation-directory';
 import type { Drafts } from './ports/drafts';
 import type { IdGenerator } from './ports/ids';
 import type { Register } from './ports/register';
+import type { SentCards } from './ports/sent-cards';
 
 export interface AppDeps {
   readonly config: Config;
@@ -19,6 +23,7 @@ export interface AppDeps {
   readonly register: Register;
   readonly audit: AuditLog;
   readonly conversations: ConversationDirectory;
+  readonly sentCards: SentCards;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
@@ -27,6 +32,8 @@ export interface AppDeps {
 export interface BuiltApp {
   readonly adapter: TeamsAdapter;
   readonly bot: Application<TurnState>;
+  /** Resolves when the work started after answering (notifications) has finished. */
+  idle(): Promise<void>;
   /** Handles one POST /api/messages (auth, then the turn). */
   process(req: Request, res: Response): Promise<void>;
 }
@@ -43,16 +50,30 @@ function adapterFor(config: Config): TeamsAdapter {
 
 /** The composition root: builds everything, listens on nothing. */
 export function createApp(deps: AppDeps): BuiltApp {
-  const adapter = adapterFor(deps.config);
+  const { config } = deps;
+  const adapter = adapterFor(config);
+  const background = new BackgroundTasks(deps.logger);
+  const notifier = new TeamsNotifier(
+    adapter,
+    deps.conversations,
+    { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() },
+    deps.logger,
+  );
   const bot = createBot({
     ...deps,
     adapter,
-    fundingThreshold: deps.config.fundingThreshold,
-    botAppId: deps.config.bot?.appId,
+    notifier,
+    background,
+    routing: new ConfigRouting(config.approvals),
+    registerOwners: config.approvals.registerOwners,
+    reviewIntervalMonths: config.approvals.reviewIntervalMonths,
+    fundingThreshold: config.fundingThreshold,
+    botAppId: config.bot?.appId,
   });
   return {
     adapter,
     bot,
+    idle: () => background.idle(),
     process: (req, res) => adapter.process(req, res as never, async (context) => {
       await bot.run(context);
     }),

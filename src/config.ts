@@ -24,6 +24,20 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly fundingThreshold: number;
   readonly organisation: string;
+  /** Where proactive 1:1 chats are created for people who never wrote to the bot. */
+  readonly botServiceUrl: string;
+  readonly approvals: ApprovalSettings;
+}
+
+export interface ApprovalSettings {
+  /** Entra object ids or emails; lower-cased. */
+  readonly approvers: readonly string[];
+  readonly secondStageApprovers: readonly string[];
+  readonly registerOwners: readonly string[];
+  readonly route: 'config' | 'manager';
+  readonly reviewIntervalMonths: number;
+  /** No approvers configured outside production: the proposer approves their own proposals. */
+  readonly localMode: boolean;
 }
 
 export class ConfigError extends Error {
@@ -65,6 +79,33 @@ function botIdentity(env: Env, production: boolean): BotIdentity | undefined {
   return { appId, appType, tenantId, password: env.MicrosoftAppPassword || undefined };
 }
 
+function people(env: Env, name: string): string[] {
+  const list = (env[name] ?? '')
+    .split(/[,;\s]+/)
+    .map((v) => v.trim().toLowerCase())
+    .filter((v) => v.length > 0);
+  const bad = list.find((v) => !/^[0-9a-f-]{36}$/.test(v) && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) && !/^[\w:.-]{1,100}$/.test(v));
+  if (bad) throw new ConfigError(name, `"${bad}" is neither an Entra object id nor an email address`);
+  return [...new Set(list)];
+}
+
+function approvalSettings(env: Env, production: boolean): ApprovalSettings {
+  const approvers = people(env, 'APPROVERS');
+  const route = (env.APPROVAL_ROUTE?.trim() || 'config') as ApprovalSettings['route'];
+  if (route !== 'config' && route !== 'manager') throw new ConfigError('APPROVAL_ROUTE', `must be config or manager, got "${route}"`);
+  if (production && approvers.length === 0) {
+    throw new ConfigError('APPROVERS', 'is required when NODE_ENV=production (self-approval is for local runs only)');
+  }
+  return {
+    approvers,
+    secondStageApprovers: people(env, 'SECOND_STAGE_APPROVERS'),
+    registerOwners: people(env, 'REGISTER_OWNERS'),
+    route,
+    reviewIntervalMonths: integer(env, 'REVIEW_INTERVAL_MONTHS', 12, 1, 60),
+    localMode: !production && approvers.length === 0,
+  };
+}
+
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const threshold = Number(env.SIGNIFICANT_FUNDING_THRESHOLD ?? '50000');
@@ -81,5 +122,7 @@ export function loadConfig(env: Env): Config {
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     fundingThreshold: threshold,
     organisation: env.ORGANISATION_NAME?.trim() || 'Organisation',
+    botServiceUrl: env.BOT_SERVICE_URL?.trim() || 'https://smba.trafficmanager.net/teams/',
+    approvals: Object.freeze(approvalSettings(env, production)),
   });
 }

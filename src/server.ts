@@ -2,13 +2,16 @@ import { join } from 'node:path';
 import * as restify from 'restify';
 import { randomIds, systemClock } from './adapters/system';
 import { openSqliteStores } from './adapters/sqlite';
-import { createApp, type AppDeps } from './app';
+import { createApp, type AppDeps, type BuiltApp } from './app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
+import type { Clock } from './ports/clock';
 import { loadProposalJourney } from './questionnaires';
 
 export interface RunningServer {
   readonly url: string;
+  /** Resolves once work started after answering (notifications) has finished. */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,8 +29,7 @@ function refuseEncodings(req: restify.Request, res: restify.Response, next: rest
   return next();
 }
 
-function buildServer(config: Config, deps: AppDeps, logger: Logger): restify.Server {
-  const built = createApp(deps);
+function buildServer(config: Config, built: BuiltApp, logger: Logger): restify.Server {
   const server = restify.createServer({ name: 'partnership-register', handleUncaughtExceptions: false });
   server.server.requestTimeout = 30_000;
   server.server.headersTimeout = 15_000;
@@ -60,10 +62,18 @@ function buildServer(config: Config, deps: AppDeps, logger: Logger): restify.Ser
 }
 
 /** Builds the app on the embedded SQLite store and listens: the only place with start-up side effects. */
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<RunningServer> {
+export interface ServerOptions {
+  readonly logger?: Logger;
+  /** Tests stand on a chosen day. */
+  readonly clock?: Clock;
+}
+
+export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config.logLevel);
   const stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
-  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, clock: systemClock, ids: randomIds, logger };
-  const server = buildServer(config, deps, logger);
+  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, clock: options.clock ?? systemClock, ids: randomIds, logger };
+  const built = createApp(deps);
+  const server = buildServer(config, built, logger);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -73,8 +83,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   logger.info({ url: `${url}/api/messages`, mode: config.bot ? 'authenticated' : 'local (anonymous)', dataDir: config.dataDir }, 'bot listening');
   return {
     url,
+    idle: () => built.idle(),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await built.idle();
       stores.close();
     },
   };
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  const running = await startServer(config, logger);
+  const running = await startServer(config, { logger });
   const stop = () => {
     running.close().finally(() => process.exit(0));
   };

@@ -1,4 +1,4 @@
-import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { ConversationDirectory } from '../ports/conversation-directory';
 import { renderWelcome } from '../views/journey-views';
@@ -13,8 +13,33 @@ export interface BotDeps extends HandlerDeps {
   readonly botAppId?: string;
 }
 
+/**
+ * Answers an Action.Execute ourselves. teams-ai would switch a verb's route to
+ * "update the message for everyone" for good the first time a returned card has
+ * `refresh`; we decide per response instead: the invoke answer updates the card
+ * of the person who clicked, and other copies are updated explicitly.
+ */
+async function answerInvoke(context: TurnContext, reply: Card | string): Promise<void> {
+  const body = typeof reply === 'string'
+    ? { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: reply }
+    : { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+}
+
 function cardActivity(card: Card) {
   return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+/** The person's email or UPN as Teams reports it; best effort (the Playground may not know it). */
+async function emailOf(context: TurnContext): Promise<string | undefined> {
+  if (context.activity.channelId !== 'msteams' || !context.activity.from?.id) return undefined;
+  try {
+    const member = await TeamsInfo.getMember(context, context.activity.from.id);
+    const email = member.email ?? member.userPrincipalName;
+    return email ? email.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -26,9 +51,13 @@ async function rememberConversation(deps: BotDeps, context: TurnContext): Promis
   const person = personOf(a);
   if (!person || !a.serviceUrl || !a.conversation?.id || a.conversation.conversationType === 'channel') return false;
   const known = await deps.conversations.get(person.id);
+  const email = known?.email ?? (await emailOf(context));
   await deps.conversations.save({
+    ...known,
     userId: person.id,
     name: person.name,
+    channelUserId: a.from?.id,
+    email,
     tenantId: person.tenantId,
     serviceUrl: a.serviceUrl,
     conversationId: a.conversation.id,
@@ -77,10 +106,16 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   });
 
   for (const [name, verb] of Object.entries(Verb) as [keyof typeof Verb, string][]) {
-    app.adaptiveCards.actionExecute(verb, (context, _state, data) => runAction(deps, context, actionHandlers[name], data) as never);
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => {
+      await answerInvoke(context, await runAction(deps, context, actionHandlers[name], data));
+      return '';
+    });
   }
   // An unknown verb (an old card, a forged one) gets help, not silence or an error.
-  app.adaptiveCards.actionExecute(/.*/, async () => renderWelcome({ help: true, note: 'That button is no longer in use.' }) as never);
+  app.adaptiveCards.actionExecute(/.*/, async (context) => {
+    await answerInvoke(context, renderWelcome({ help: true, note: 'That button is no longer in use.' }));
+    return '';
+  });
 
   app.error(async (context, err) => {
     deps.logger.error({ err, activityId: context.activity.id, type: context.activity.type }, 'turn failed');

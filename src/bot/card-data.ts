@@ -27,3 +27,12 @@ export function draftIdOf(data: ActionData): string | undefined {
 export function targetOf(data: ActionData): string | undefined {
   return text(data.target);
 }
+
+export function proposalIdOf(data: ActionData): string | undefined {
+  return text(data.proposalId);
+}
+
+/** A free-text input; anything that is not a string counts as empty. */
+export function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}

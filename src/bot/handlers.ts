@@ -20,11 +20,27 @@ import {
   renderWelcome,
 } from '../views/journey-views';
 import type { Card } from '../views/templates';
-import { cardRef, draftIdOf, targetOf, type ActionData } from './card-data';
+import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
+import { renderApproval, renderPendingApprovals } from '../views/approval-views';
+import { describeDecision } from '../views/approval-views';
+import { mayDecide, type Decision } from '../domain/approval';
+import { MESSAGE } from '../views/messages';
+import type { BackgroundTasks } from './background';
+import { cardRef, draftIdOf, proposalIdOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
+import { announceDecision, refreshListFor, sendApprovalRequests, type NotifyDeps } from './notifications';
 
-export interface HandlerDeps extends JourneyDeps {
+export interface HandlerDeps extends JourneyDeps, NotifyDeps {
   readonly logger: Logger;
+  readonly reviewIntervalMonths: number;
+  readonly background: BackgroundTasks;
+}
+
+/** Who is acting and on which message; everything else comes from the store. */
+export interface Actor {
+  readonly person: Person;
+  /** The message the card is on, when the action came from a card. */
+  readonly replyToId?: string;
 }
 
 /** The words shown when something failed unexpectedly; the card is left as it was, answers and all. */
@@ -44,32 +60,80 @@ export function viewOf(deps: HandlerDeps, result: JourneyResult): Card {
   }
 }
 
-export type ActionHandler = (deps: HandlerDeps, person: Person, data: ActionData) => Promise<Card | string>;
+export type ActionHandler = (deps: HandlerDeps, actor: Actor, data: ActionData) => Promise<Card | string>;
 
 function move(kind: Move): ActionHandler {
-  return async (deps, person, data) => {
+  return async (deps, { person }, data) => {
     const ref = cardRef(data);
     if (!ref) return renderRefusal('DRAFT_NOT_FOUND');
-    return viewOf(deps, await moveDraft(deps, person, ref, kind, data));
+    const result = await moveDraft(deps, person, ref, kind, data);
+    if (result.kind === 'submitted') deps.background.run('send approval requests', () => sendApprovalRequests(deps, result.partnership));
+    return viewOf(deps, result);
   };
 }
 
+async function emailsOf(deps: HandlerDeps, person: Person): Promise<string[]> {
+  const email = (await deps.conversations.get(person.id))?.email;
+  return email ? [email] : [];
+}
+
+/** The approval card as this person should see it now (buttons only for someone who may decide). */
+async function approvalFor(deps: HandlerDeps, person: Person, proposalId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
+  const p = await deps.register.get(proposalId);
+  if (!p) return renderRefusal('PROPOSAL_NOT_FOUND');
+  const canDecide = mayDecide(p, person, await emailsOf(deps, person));
+  return renderApproval(deps.journey, p, { canDecide, isProposer: p.proposer.id === person.id, ...extra }, await refreshListFor(deps, p));
+}
+
+function decide(decision: Decision): ActionHandler {
+  return async (deps, { person, replyToId }, data) => {
+    const proposalId = proposalIdOf(data);
+    if (!proposalId) return renderRefusal('PROPOSAL_NOT_FOUND');
+    const comment = textOf(data.comment);
+    const result = await decideProposal(deps, person, { proposalId, decision, comment }, await emailsOf(deps, person));
+    switch (result.kind) {
+      case 'decided':
+        deps.background.run('announce decision', () => announceDecision(deps, result.partnership, result.nextStage, replyToId));
+        return approvalFor(deps, person, proposalId);
+      case 'already-decided': {
+        const last = result.partnership.approval?.last;
+        return approvalFor(deps, person, proposalId, { notice: last ? `Already ${describeDecision(last).replace(/^./, (c) => c.toLowerCase())}. Nothing was changed.` : MESSAGE.ALREADY_SUBMITTED.text });
+      }
+      case 'invalid':
+        return approvalFor(deps, person, proposalId, { comment, error: result.error });
+      case 'refused':
+        return result.partnership ? approvalFor(deps, person, proposalId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
+    }
+  };
+}
+
+const showApproval: ActionHandler = async (deps, { person }, data) => {
+  const proposalId = proposalIdOf(data);
+  return proposalId ? approvalFor(deps, person, proposalId) : renderRefusal('PROPOSAL_NOT_FOUND');
+};
+
 export const actionHandlers = {
-  register: async (deps, person) => viewOf(deps, await startDraft(deps, person)),
-  check: async (deps, person) => viewOf(deps, await startDraft(deps, person)),
-  mine: async (deps, person) => renderMyPartnerships(deps.journey, await listMine(deps, person)),
+  register: async (deps, { person }) => viewOf(deps, await startDraft(deps, person)),
+  check: async (deps, { person }) => viewOf(deps, await startDraft(deps, person)),
+  mine: async (deps, { person }) => renderMyPartnerships(deps.journey, await listMine(deps, person)),
+  pending: async (deps, { person }) => renderPendingApprovals(await pendingFor(deps, person, await emailsOf(deps, person))),
   help: async () => renderWelcome({ help: true }),
   next: move('next'),
   back: move('back'),
   save: move('save'),
   submit: move('next'),
-  edit: async (deps, person, data) => {
+  approve: decide('approve'),
+  requestChanges: decide('request-changes'),
+  reject: decide('reject'),
+  refresh: showApproval,
+  open: showApproval,
+  edit: async (deps, { person }, data) => {
     const ref = cardRef(data);
     const target = targetOf(data);
     if (!ref || !target) return renderRefusal('DRAFT_NOT_FOUND');
     return viewOf(deps, await editSection(deps, person, ref, target));
   },
-  resume: async (deps, person, data) => {
+  resume: async (deps, { person }, data) => {
     const draftId = draftIdOf(data);
     if (!draftId) return renderRefusal('DRAFT_NOT_FOUND');
     return viewOf(deps, await resumeDraft(deps, person, draftId));
@@ -82,7 +146,7 @@ export async function runAction(deps: HandlerDeps, context: TurnContext, handler
   if (!person) return renderRefusal('DRAFT_NOT_FOUND');
   const safeData: ActionData = data && typeof data === 'object' && !Array.isArray(data) ? (data as ActionData) : {};
   try {
-    return await handler(deps, person, safeData);
+    return await handler(deps, { person, replyToId: context.activity.replyToId }, safeData);
   } catch (err) {
     deps.logger.error({ err, activityId: context.activity.id, verb: (context.activity.value as { action?: { verb?: unknown } })?.action?.verb }, 'card action failed');
     return TRY_AGAIN;
@@ -99,6 +163,9 @@ const COMMANDS: Readonly<Record<string, keyof typeof actionHandlers>> = {
   'my partnerships': 'mine',
   mine: 'mine',
   'my drafts': 'mine',
+  'pending approvals': 'pending',
+  pending: 'pending',
+  approvals: 'pending',
   help: 'help',
   '?': 'help',
   hi: 'help',
@@ -112,5 +179,5 @@ export function commandOf(text: string | undefined): keyof typeof actionHandlers
     .toLowerCase()
     .replace(/^[\s/]+|[\s.!?]+$/g, '')
     .replace(/\s+/g, ' ');
-  return COMMANDS[normal] ?? (normal === '' ? undefined : undefined);
+  return COMMANDS[normal];
 }

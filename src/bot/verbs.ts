@@ -14,6 +14,12 @@ export const Verb = {
   edit: 'draft.edit',
   submit: 'draft.submit',
   resume: 'draft.resume',
+  pending: 'proposal.pending',
+  approve: 'proposal.approve',
+  requestChanges: 'proposal.requestChanges',
+  reject: 'proposal.reject',
+  refresh: 'proposal.refresh',
+  open: 'proposal.open',
 } as const;
 
 export type VerbName = (typeof Verb)[keyof typeof Verb];

@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'ALREADY_SUBMITTED'
   | 'VERSION_CONFLICT'
   | 'DUPLICATE'
-  | 'STORE_UNAVAILABLE';
+  | 'STORE_UNAVAILABLE'
+  | 'PROPOSAL_NOT_FOUND'
+  | 'NOT_AN_APPROVER';
 
 /** Thrown by stores when the version/ETag a write was based on is no longer current. */
 export class VersionConflictError extends Error {

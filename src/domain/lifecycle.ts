@@ -11,7 +11,7 @@ const ALLOWED: Readonly<Record<PartnershipStatus, readonly PartnershipStatus[]>>
   'changes-requested': ['proposed'],
   active: ['exiting'],
   rejected: [],
-  exiting: ['closed', 'active'],
+  exiting: ['closed'],
   closed: [],
 };
 

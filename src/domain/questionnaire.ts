@@ -61,12 +61,13 @@ export type FieldErrors = Readonly<Record<string, string>>;
 
 export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   text: 200,
-  longtext: 2000,
-  yesno: 3,
+  // Long answers are capped so a step with several of them, even in a 3-byte script, stays under Teams' 28 KB card limit.
+  longtext: 1500,
+  yesno: 10,
   choice: 100,
   multichoice: 1000,
-  date: 10,
-  amount: 20,
+  date: 40,
+  amount: 30,
   url: 2000,
   list: 2000,
 };
@@ -178,7 +179,8 @@ export function validateSection(section: Section, answers: RawAnswers): FieldErr
   for (const q of section.questions) {
     if (!isShown(q, answers)) continue;
     const value = (answers[q.id] ?? '').trim();
-    if (value === '') {
+    const empty = value === '' || (q.type === 'multichoice' && splitChoices(value).length === 0);
+    if (empty) {
       if (q.required) errors[q.id] = 'This answer is required.';
       continue;
     }
@@ -235,7 +237,8 @@ export function displayAnswer(q: Question, raw: string | undefined): string {
       return splitList(value).join('; ');
     case 'amount': {
       const n = Number(value.replace(/,/g, ''));
-      return Number.isFinite(n) ? `£${n.toLocaleString('en-GB', { maximumFractionDigits: 2 })}` : value;
+      const pence = Number.isInteger(n) ? 0 : 2;
+      return Number.isFinite(n) ? `£${n.toLocaleString('en-GB', { minimumFractionDigits: pence, maximumFractionDigits: 2 })}` : value;
     }
     default:
       return value;
@@ -285,6 +288,15 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
       if (typeof question.id !== 'string' || !ID.test(question.id)) fail(`${qp}.id`, 'must be an identifier');
       if (RESERVED_IDS.includes(question.id)) fail(`${qp}.id`, `"${question.id}" is reserved for card data`);
       if (takenIds.has(question.id)) fail(`${qp}.id`, `duplicate question id "${question.id}"`);
+      if (question.showIf && !local.has(question.showIf.question)) {
+        fail(`${qp}.showIf.question`, `must name an earlier question of the same section, not "${question.showIf.question}"`);
+      }
+      if (question.showIf && (typeof question.showIf.equals !== 'string' || question.showIf.equals === '')) {
+        fail(`${qp}.showIf.equals`, 'must be a non-empty string');
+      }
+      if (question.notBefore && !takenIds.has(question.notBefore)) {
+        fail(`${qp}.notBefore`, `must name an earlier question, not "${question.notBefore}"`);
+      }
       takenIds.add(question.id);
       local.add(question.id);
       if (typeof question.label !== 'string' || question.label.trim() === '') fail(`${qp}.label`, 'must be a non-empty string');
@@ -303,12 +315,6 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
       }
       if (question.maxLength !== undefined && !(Number.isInteger(question.maxLength) && question.maxLength > 0)) {
         fail(`${qp}.maxLength`, 'must be a positive integer');
-      }
-      if (question.showIf && !local.has(question.showIf.question)) {
-        fail(`${qp}.showIf.question`, `must name an earlier question of the same section, not "${question.showIf.question}"`);
-      }
-      if (question.notBefore && !takenIds.has(question.notBefore)) {
-        fail(`${qp}.notBefore`, `must name an earlier question, not "${question.notBefore}"`);
       }
     });
   });

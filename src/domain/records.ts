@@ -1,14 +1,11 @@
+import type { ApprovalState } from './approval';
+import type { Person } from './person';
+
+export type { Person } from './person';
 import type { DraftStatus, PartnershipStatus } from './lifecycle';
 import type { RawAnswers } from './questionnaire';
 import type { ScreeningResult } from './screening';
 import type { SignificanceResult } from './significance';
-
-/** A person as the bot knows them: the Entra object id when Teams gives one. */
-export interface Person {
-  readonly id: string;
-  readonly name: string;
-  readonly tenantId?: string;
-}
 
 /**
  * A proposal being written. Answers are the strings the cards submitted, keyed by
@@ -58,6 +55,9 @@ export interface Partnership {
   readonly submittedAt: string;
   readonly updatedAt: string;
   readonly nextReviewDue?: string;
+  readonly approvedAt?: string;
+  /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */
+  readonly approval?: ApprovalState;
   readonly etag: string;
 }
 

@@ -6,6 +6,10 @@
 export interface ConversationRecord {
   readonly userId: string;
   readonly name: string;
+  /** The person's Teams user id (`29:...`), used in a card's refresh list. */
+  readonly channelUserId?: string;
+  /** Email / UPN as Teams reports it, so approvers may be configured by email. */
+  readonly email?: string;
   readonly tenantId?: string;
   readonly serviceUrl: string;
   readonly conversationId: string;

@@ -1,3 +1,4 @@
+import type { PartnershipStatus } from '../domain/lifecycle';
 import type { NewPartnership, Partnership } from '../domain/records';
 
 /**
@@ -14,4 +15,8 @@ export interface Register {
   update(partnership: Partnership): Promise<Partnership>;
   /** Newest first. */
   listByProposer(proposerId: string): Promise<Partnership[]>;
+  /** Every item in a status, newest first; paged underneath, so never cut short by list size. */
+  listByStatus(status: PartnershipStatus): Promise<Partnership[]>;
+  /** The highest reference issued in a year (`PR-2026-014`), or undefined if none yet. */
+  latestReference(year: number): Promise<string | undefined>;
 }

@@ -4,6 +4,7 @@ import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers 
 import type { Draft, Partnership, Person } from '../domain/records';
 import { screenArrangement } from '../domain/screening';
 import { assessSignificance } from '../domain/significance';
+import type { ApprovalRouting } from '../ports/approval-routing';
 import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
 import type { Drafts } from '../ports/drafts';
@@ -18,6 +19,7 @@ export interface JourneyDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly fundingThreshold: number;
+  readonly routing: ApprovalRouting;
 }
 
 /** What the card claims: checked against the store, never trusted. */
@@ -61,10 +63,12 @@ async function loadForAction(deps: JourneyDeps, person: Person, ref: CardRef): P
   if (!draft) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
   if (draft.ownerId !== person.id) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
   if (draft.status === 'submitted') return { ok: false, result: { kind: 'refused', code: 'ALREADY_SUBMITTED', draft } };
-  if (draft.version !== ref.version || draft.step !== ref.step) {
-    return { ok: false, result: { kind: 'step', draft, notice: 'STALE_CARD' } };
+  // A step since removed from a questionnaire resumes at the summary, as the card showed it.
+  const current = { ...draft, step: stepAt(deps.journey, draft.step).key };
+  if (current.version !== ref.version || current.step !== ref.step) {
+    return { ok: false, result: { kind: 'step', draft: current, notice: 'STALE_CARD' } };
   }
-  return { ok: true, draft };
+  return { ok: true, draft: current };
 }
 
 /** Saves a change; a concurrent change (another device, a double click) shows the stored state instead. */
@@ -192,29 +196,51 @@ async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Pro
     return saved.ok ? { kind: 'step', draft: saved.draft, errors: invalid?.errors } : saved.result;
   }
   const now = deps.clock.now().toISOString();
-  const answers = draft.answers;
-  // Idempotent on the draft: a double click or a retry after an outage finds the item already made.
-  const partnership = await deps.register.create(
-    {
-      id: draft.partnershipId ?? deps.ids.next(),
-      name: answers.name ?? '',
-      status: 'proposed',
-      category: answers.category ?? '',
-      proposer: person,
-      leadOfficer: answers.leadOfficer ?? '',
-      significant: draft.significance.significant,
-      screening: draft.screening,
-      significance: draft.significance,
-      answers,
-      draftId: draft.id,
-      submittedAt: now,
-      updatedAt: now,
-    },
-    `submit:${draft.id}`,
-  );
-  const saved = await save(deps, draft, { status: 'submitted', partnershipId: partnership.id });
+  const route = await deps.routing.routeFor(person, draft.significance.significant);
+  const fields = {
+    name: draft.answers.name ?? '',
+    status: 'proposed' as const,
+    category: draft.answers.category ?? '',
+    leadOfficer: draft.answers.leadOfficer ?? '',
+    significant: draft.significance.significant,
+    screening: draft.screening,
+    significance: draft.significance,
+    answers: draft.answers,
+    submittedAt: now,
+    updatedAt: now,
+  };
+  const earlier = draft.partnershipId ? await deps.register.get(draft.partnershipId) : undefined;
+  let partnership: Partnership;
+  if (earlier) {
+    if (earlier.status !== 'changes-requested') return { kind: 'refused', code: 'ALREADY_SUBMITTED', draft };
+    // A resubmission goes back to the first stage, keeping the decisions taken so far.
+    try {
+      partnership = await deps.register.update({
+        ...earlier,
+        ...fields,
+        approval: { route, stage: 1, history: earlier.approval?.history ?? [] },
+      });
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      const current = await deps.drafts.get(draft.id);
+      return { kind: 'step', draft: current ?? draft, notice: 'STALE_CARD' };
+    }
+  } else {
+    // Idempotent on the draft: a double click or a retry after an outage finds the item already made.
+    partnership = await deps.register.create(
+      { id: deps.ids.next(), proposer: person, draftId: draft.id, ...fields, approval: { route, stage: 1, history: [] } },
+      `submit:${draft.id}`,
+    );
+  }
+  const saved = await save(deps, draft, { status: 'submitted', partnershipId: partnership.id, changesRequested: undefined });
   if (!saved.ok) return saved.result;
-  await deps.audit.append({ subjectId: partnership.id, at: now, actor: person, action: 'proposal.submitted', data: { draftId: draft.id, answers } });
+  await deps.audit.append({
+    subjectId: partnership.id,
+    at: now,
+    actor: person,
+    action: earlier ? 'proposal.resubmitted' : 'proposal.submitted',
+    data: { draftId: draft.id, answers: draft.answers },
+  });
   return { kind: 'submitted', draft: saved.draft, partnership };
 }
 

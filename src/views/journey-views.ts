@@ -150,9 +150,8 @@ export function renderSaved(draft: Draft): Card {
 }
 
 export function renderSubmitted(partnership: Partnership): Card {
-  return renderMessage('Proposal submitted', 'Your proposal is waiting for approval. I will tell you when it has been decided.', {
+  return renderMessage('Proposal submitted', `"${clip(partnership.name, 150)}" is waiting for approval. I will tell you when it has been decided.`, {
     facts: [
-      { title: 'Partnership', value: clip(partnership.name, 150) },
       { title: 'Status', value: STATUS_LABEL[partnership.status] },
       { title: 'Submitted', value: formatDate(partnership.submittedAt) },
       { title: 'Significant', value: partnership.significant ? 'Yes' : 'No' },
@@ -164,6 +163,7 @@ export const COMMANDS: readonly { readonly command: string; readonly description
   { command: 'register', description: 'Register a partnership' },
   { command: 'check', description: 'Is it a partnership?' },
   { command: 'my partnerships', description: 'Your drafts and proposals' },
+  { command: 'pending approvals', description: 'Proposals waiting for your decision' },
   { command: 'help', description: 'What I can do' },
 ];
 

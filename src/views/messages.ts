@@ -11,4 +11,6 @@ export const MESSAGE: Readonly<Record<ErrorCode, { readonly heading: string; rea
   VERSION_CONFLICT: { heading: 'Changed by someone else', text: 'Someone changed this at the same moment, so nothing was changed. Here is the current state.' },
   DUPLICATE: { heading: 'Already recorded', text: 'That has already been recorded. Nothing was changed.' },
   STORE_UNAVAILABLE: { heading: 'The register is unavailable', text: 'I could not reach the register just now. Nothing you entered is lost: please try again in a few minutes.' },
+  PROPOSAL_NOT_FOUND: { heading: 'Proposal not found', text: 'That proposal no longer exists.' },
+  NOT_AN_APPROVER: { heading: 'Not yours to decide', text: 'Only the approvers of this proposal can decide it, and a proposer cannot approve their own proposal. Nothing was changed.' },
 };

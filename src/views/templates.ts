@@ -5,7 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 /** An expanded Adaptive Card, ready to send. */
 export type Card = Record<string, unknown>;
 
-export type CardName = 'welcome' | 'questionnaire-step' | 'outcome' | 'summary' | 'message' | 'my-partnerships';
+export type CardName = 'welcome' | 'questionnaire-step' | 'outcome' | 'summary' | 'message' | 'my-partnerships' | 'approval' | 'pending-approvals';
 
 function findCardsDir(): string {
   let dir = __dirname;
@@ -36,5 +36,5 @@ export function expandCard(name: CardName, data: object): Card {
 }
 
 export function allCardNames(): readonly CardName[] {
-  return ['welcome', 'questionnaire-step', 'outcome', 'summary', 'message', 'my-partnerships'];
+  return ['welcome', 'questionnaire-step', 'outcome', 'summary', 'message', 'my-partnerships', 'approval', 'pending-approvals'];
 }

@@ -142,5 +142,26 @@ export function describeRegisterContract(name: string, open: OpenStore<Register>
       expect((await register().listByProposer('user-bob')).map((p) => p.id)).toEqual(['bobs']);
       expect(await register().listByProposer('user-carol')).toEqual([]);
     });
+
+    it('lists the items in a status, newest first, following status changes', async () => {
+      const first = await register().create(aPartnership({ id: 'first', updatedAt: '2025-03-01T10:00:00.000Z' }), 'k1');
+      await register().create(aPartnership({ id: 'second', updatedAt: '2025-03-02T10:00:00.000Z' }), 'k2');
+      await register().update({ ...first, status: 'active', updatedAt: '2025-03-03T10:00:00.000Z' });
+
+      expect((await register().listByStatus('proposed')).map((p) => p.id)).toEqual(['second']);
+      expect((await register().listByStatus('active')).map((p) => p.id)).toEqual(['first']);
+      expect(await register().listByStatus('closed')).toEqual([]);
+    });
+
+    it('finds the highest reference of a year, numerically, ignoring other years', async () => {
+      expect(await register().latestReference(2026)).toBeUndefined();
+      await register().create(aPartnership({ id: 'a', reference: 'PR-2026-009' }), 'k1');
+      await register().create(aPartnership({ id: 'b', reference: 'PR-2026-1000' }), 'k2');
+      await register().create(aPartnership({ id: 'c', reference: 'PR-2026-099' }), 'k3');
+      await register().create(aPartnership({ id: 'd', reference: 'PR-2027-500' }), 'k4');
+
+      expect(await register().latestReference(2026)).toBe('PR-2026-1000');
+      expect(await register().latestReference(2025)).toBeUndefined();
+    });
   });
 }

@@ -1,9 +1,13 @@
+import { sequenceOf } from '../../domain/approval';
+import type { PartnershipStatus } from '../../domain/lifecycle';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import type { AuditEntry, Draft, NewDraft, NewPartnership, Partnership } from '../../domain/records';
 import type { AuditLog } from '../../ports/audit-log';
 import type { ConversationDirectory, ConversationRecord } from '../../ports/conversation-directory';
 import type { Drafts } from '../../ports/drafts';
+import type { SentMessage } from '../../ports/notifier';
 import type { Register } from '../../ports/register';
+import type { SentCards } from '../../ports/sent-cards';
 
 /**
  * In-memory stores for tests and local runs. They enforce the same rules as the
@@ -101,6 +105,18 @@ export class MemoryRegister implements Register {
     return newestFirst([...this.entries.values()].filter((e) => e.value.proposer.id === proposerId));
   }
 
+  async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
+    return newestFirst([...this.entries.values()].filter((e) => e.value.status === status));
+  }
+
+  async latestReference(year: number): Promise<string | undefined> {
+    let best: string | undefined;
+    for (const { value } of this.entries.values()) {
+      if (sequenceOf(value.reference, year) > sequenceOf(best, year)) best = value.reference;
+    }
+    return best;
+  }
+
   private refuseTakenReference(partnership: NewPartnership): void {
     const { id, reference } = partnership;
     if (reference === undefined) return;
@@ -140,12 +156,27 @@ export class MemoryConversationDirectory implements ConversationDirectory {
 }
 
 /** The same shape as openSqliteStores, so the composition root and tests can swap them. */
+export class MemorySentCards implements SentCards {
+  private readonly bySubject = new Map<string, SentMessage[]>();
+
+  async record(subjectId: string, message: SentMessage): Promise<void> {
+    const list = this.bySubject.get(subjectId) ?? [];
+    const known = list.some((m) => m.conversationId === message.conversationId && m.activityId === message.activityId);
+    if (!known) this.bySubject.set(subjectId, [...list, { ...message }]);
+  }
+
+  async list(subjectId: string): Promise<SentMessage[]> {
+    return (this.bySubject.get(subjectId) ?? []).map((m) => ({ ...m }));
+  }
+}
+
 export function openMemoryStores() {
   return {
     drafts: new MemoryDrafts(),
     register: new MemoryRegister(),
     audit: new MemoryAuditLog(),
     conversations: new MemoryConversationDirectory(),
+    sentCards: new MemorySentCards(),
     close(): void {},
   };
 }

@@ -46,6 +46,20 @@ const MIGRATIONS: readonly string[] = [
     json TEXT NOT NULL
   );
   `,
+  `
+  ALTER TABLE partnerships ADD COLUMN status TEXT NOT NULL DEFAULT '';
+  UPDATE partnerships SET status = json_extract(json, '$.status');
+  CREATE INDEX partnerships_by_status ON partnerships (status, updated_at);
+  `,
+  `
+  CREATE TABLE sent_cards (
+    subject_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    PRIMARY KEY (subject_id, conversation_id, activity_id)
+  );
+  `,
 ];
 
 /** Opens (creating if need be) and migrates a database; ':memory:' gives a private one. */
@@ -78,10 +92,12 @@ function migrate(db: SqliteDatabase): void {
   }).immediate();
 }
 
-/** A UNIQUE or PRIMARY KEY constraint refused the write. */
+/**
+ * A UNIQUE or PRIMARY KEY constraint refused the write. Checked by code, not
+ * `instanceof`: the native addon keeps the SqliteError class of whichever copy of
+ * the module loaded it first (jest loads a fresh copy per test file).
+ */
 export function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Database.SqliteError &&
-    (error.code === 'SQLITE_CONSTRAINT_UNIQUE' || error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
-  );
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,4 +1,6 @@
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
+import { sequenceOf } from '../../domain/approval';
+import type { PartnershipStatus } from '../../domain/lifecycle';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { Register } from '../../ports/register';
 import { isUniqueViolation, type SqliteDatabase } from './database';
@@ -33,6 +35,7 @@ function columns(partnership: NewPartnership) {
     id: partnership.id,
     reference: partnership.reference ?? null,
     proposerId: partnership.proposer.id,
+    status: partnership.status,
     updatedAt: partnership.updatedAt,
     json: toRow(partnership),
   };
@@ -45,16 +48,18 @@ export class SqliteRegister implements Register {
   private readonly byKey;
   private readonly byReference;
   private readonly byProposer;
+  private readonly byStatus;
+  private readonly referencesOfYear;
 
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare(
-      `INSERT INTO partnerships (id, idempotency_key, reference, proposer_id, version, updated_at, json)
-       VALUES (@id, @key, @reference, @proposerId, 1, @updatedAt, @json)`,
+      `INSERT INTO partnerships (id, idempotency_key, reference, proposer_id, status, version, updated_at, json)
+       VALUES (@id, @key, @reference, @proposerId, @status, 1, @updatedAt, @json)`,
     );
     // One conditional statement (IF-MATCH), so two writers from the same etag cannot both win.
     this.replace = db.prepare(
       `UPDATE partnerships
-       SET reference = @reference, proposer_id = @proposerId, version = version + 1, updated_at = @updatedAt, json = @json
+       SET reference = @reference, proposer_id = @proposerId, status = @status, version = version + 1, updated_at = @updatedAt, json = @json
        WHERE id = @id AND version = @version`,
     );
     this.byId = db.prepare<[string], PartnershipRow>('SELECT version, json FROM partnerships WHERE id = ?');
@@ -62,6 +67,12 @@ export class SqliteRegister implements Register {
     this.byReference = db.prepare<[string], { id: string }>('SELECT id FROM partnerships WHERE reference = ?');
     this.byProposer = db.prepare<[string], PartnershipRow>(
       'SELECT version, json FROM partnerships WHERE proposer_id = ? ORDER BY updated_at DESC, seq DESC',
+    );
+    this.byStatus = db.prepare<[string], PartnershipRow>(
+      'SELECT version, json FROM partnerships WHERE status = ? ORDER BY updated_at DESC, seq DESC',
+    );
+    this.referencesOfYear = db.prepare<[string], { reference: string }>(
+      'SELECT reference FROM partnerships WHERE reference LIKE ? ORDER BY length(reference) DESC, reference DESC LIMIT 1',
     );
   }
 
@@ -101,6 +112,15 @@ export class SqliteRegister implements Register {
 
   async listByProposer(proposerId: string): Promise<Partnership[]> {
     return this.byProposer.all(proposerId).map(fromRow);
+  }
+
+  async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
+    return this.byStatus.all(status).map(fromRow);
+  }
+
+  async latestReference(year: number): Promise<string | undefined> {
+    const row = this.referencesOfYear.get(`PR-${year}-%`);
+    return row && sequenceOf(row.reference, year) > 0 ? row.reference : undefined;
   }
 
   /** Names the value that was taken, without reading SQLite's message. */

@@ -1,0 +1,65 @@
+import { approversAt } from '../domain/approval';
+import type { Partnership } from '../domain/records';
+import type { Logger } from '../logger';
+import type { ConversationDirectory } from '../ports/conversation-directory';
+import type { Notifier } from '../ports/notifier';
+import type { SentCards } from '../ports/sent-cards';
+import { currentApprovers } from '../use-cases/decide-proposal';
+import { renderApproval, refreshIdsFor } from '../views/approval-views';
+import { renderMessage } from '../views/journey-views';
+import type { Journey } from '../domain/journey';
+
+export interface NotifyDeps {
+  readonly journey: Journey;
+  readonly notifier: Notifier;
+  readonly sentCards: SentCards;
+  readonly conversations: ConversationDirectory;
+  readonly registerOwners: readonly string[];
+  readonly logger: Logger;
+}
+
+/** The card's refresh list: the approvers of the current stage, by their Teams ids where known. */
+export async function refreshListFor(deps: Pick<NotifyDeps, 'conversations'>, p: Partnership): Promise<string[]> {
+  const ids = currentApprovers(p);
+  const known = new Map<string, string>();
+  for (const id of ids) {
+    const record = await deps.conversations.get(id);
+    if (record?.channelUserId) known.set(id, record.channelUserId);
+  }
+  return refreshIdsFor(ids, known);
+}
+
+async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachable: readonly string[]): Promise<void> {
+  const text = `The approval request for "${p.name}" could not be delivered to ${unreachable.length} approver(s) (${unreachable.join(', ')}): they may have left, blocked the bot or not installed it. The proposal is kept and still waiting.`;
+  const card = renderMessage('An approver could not be reached', text);
+  for (const userId of new Set([p.proposer.id, ...deps.registerOwners])) await deps.notifier.send(userId, card);
+}
+
+/** Sends the approval card to each approver of the current stage, keeping where each copy went. */
+export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Promise<void> {
+  if (!p.approval) return;
+  const refresh = await refreshListFor(deps, p);
+  const recipients = [...new Set(p.approval.route.selfApprovalAllowed ? currentApprovers(p) : approversAt(p.approval.route, p.approval.stage))];
+  const unreachable: string[] = [];
+  for (const userId of recipients) {
+    const delivery = await deps.notifier.send(userId, renderApproval(deps.journey, p, { canDecide: true }, refresh));
+    if (delivery.ok) await deps.sentCards.record(p.id, delivery.message);
+    else unreachable.push(userId);
+  }
+  if (unreachable.length > 0) await tellOwnersAndProposer(deps, p, unreachable);
+}
+
+/** After a decision: every copy of the card shows it, the proposer is told, the next stage is asked. */
+export async function announceDecision(deps: NotifyDeps, p: Partnership, nextStage: boolean, exceptActivityId?: string): Promise<void> {
+  const copies = await deps.sentCards.list(p.id);
+  const refresh = nextStage ? [] : await refreshListFor(deps, p);
+  for (const copy of copies) {
+    if (copy.activityId === exceptActivityId) continue;
+    await deps.notifier.update(copy, renderApproval(deps.journey, p, { canDecide: false }, refresh));
+  }
+  if (nextStage) {
+    await sendApprovalRequests(deps, p);
+    return;
+  }
+  await deps.notifier.send(p.proposer.id, renderApproval(deps.journey, p, { canDecide: false, isProposer: true, notice: 'Your proposal has been decided' }, []));
+}

@@ -1,0 +1,130 @@
+import { provisionSharePoint, RECORDS_LIST, REGISTER_LIST, buildRegisterSchema } from '../../../src/adapters/sharepoint';
+import type { Journey } from '../../../src/domain/journey';
+import { loadProposalJourney } from '../../../src/questionnaires';
+import { settingsFor } from '../../doubles/sharepoint/connect';
+import { startSharePointDouble, type SharePointDouble } from '../../doubles/sharepoint';
+
+let double: SharePointDouble;
+beforeEach(async () => {
+  double = await startSharePointDouble();
+});
+afterEach(() => double.close());
+
+const provision = (journey?: Journey) => provisionSharePoint(settingsFor(double), undefined, { journey });
+
+function column(list: string, name: string) {
+  const found = double.site.list(list).fields.find((f) => f.InternalName === name);
+  if (!found) throw new Error(`${list} has no column ${name}`);
+  return found;
+}
+
+/** The registration questionnaire as it was before a question was added. */
+function withoutQuestion(journey: Journey, id: string): Journey {
+  const registration = {
+    ...journey.registration,
+    sections: journey.registration.sections.map((s) => ({ ...s, questions: s.questions.filter((q) => q.id !== id) })),
+  };
+  return { ...journey, registration };
+}
+
+describe('npm run provision', () => {
+  it('creates both lists from nothing: typed columns, indexes, a unique Reference, and the views', async () => {
+    const report = await provision();
+
+    expect(report.warnings).toEqual([]);
+    expect(report.changes).toEqual(expect.arrayContaining([{ list: REGISTER_LIST, change: 'created the list' }, { list: RECORDS_LIST, change: 'created the list' }]));
+    expect(column(REGISTER_LIST, 'Reference')).toMatchObject({ TypeAsString: 'Text', Indexed: true, EnforceUniqueValues: true });
+    expect(column(REGISTER_LIST, 'Category').Choices).toEqual(['1. Statutory', '2. Non-statutory: community-based', '3. Non-statutory: network group or forum']);
+    expect(column(REGISTER_LIST, 'Status').Choices).toEqual(['Awaiting approval', 'Changes requested', 'Active', 'Exiting', 'Closed', 'Rejected']);
+    expect(column(REGISTER_LIST, 'StructureModel').Choices).toEqual(['Separate organisation', 'Virtual organisation', 'Co-located staff', 'Steering group']);
+    expect(column(REGISTER_LIST, 'RelationshipLevel').TypeAsString).toBe('Choice');
+    expect(column(REGISTER_LIST, 'LeadOfficer')).toMatchObject({ TypeAsString: 'User', Indexed: true });
+    expect(column(REGISTER_LIST, 'RepresentativePeople').TypeAsString).toBe('UserMulti');
+    expect(column(REGISTER_LIST, 'NextReviewDue')).toMatchObject({ TypeAsString: 'DateTime', DisplayFormat: 0, Indexed: true });
+    expect(column(REGISTER_LIST, 'FinancialContribution').TypeAsString).toBe('Currency');
+    expect(column(REGISTER_LIST, 'AgreementInPlace').TypeAsString).toBe('Boolean');
+    expect(column(REGISTER_LIST, 'AgreementLink').TypeAsString).toBe('URL');
+    expect(column(REGISTER_LIST, 'Aims').TypeAsString).toBe('Note');
+    expect(column(REGISTER_LIST, 'Title').Title).toBe('Partnership');
+    for (const name of ['Status', 'ProposerId', 'PartnershipId', 'IdempotencyKey', 'ReferenceYear', 'Category', 'Significant']) {
+      expect(column(REGISTER_LIST, name).Indexed).toBe(true);
+    }
+    expect(double.site.list(REGISTER_LIST).fields.filter((f) => f.Indexed).length).toBeLessThanOrEqual(20);
+    expect(column(RECORDS_LIST, 'Partnership')).toMatchObject({ TypeAsString: 'Lookup', LookupList: `{${double.site.list(REGISTER_LIST).Id}}`, Indexed: true });
+
+    const views = double.site.list(REGISTER_LIST).views;
+    expect(views.map((v) => v.Title)).toEqual(['All Items', 'Active by category', 'Reviews due', 'Significant', 'Ended']);
+    const active = views.find((v) => v.Title === 'Active by category')!;
+    expect(active.ViewQuery).toContain('<GroupBy Collapse="FALSE" GroupLimit="100"><FieldRef Name="Category" /></GroupBy>');
+    expect(active.ViewQuery).toContain('<Value Type="Choice">Active</Value>');
+    expect(active.fields.slice(0, 3)).toEqual(['LinkTitle', 'Reference', 'Category']);
+    expect(views.find((v) => v.Title === 'Reviews due')!.ViewQuery).toContain('<Today OffsetDays="30" />');
+  });
+
+  it('changes nothing when run a second time', async () => {
+    await provision();
+    const requestsBefore = double.requests.length;
+
+    const again = await provision();
+
+    expect(again).toEqual({ changes: [], warnings: [] });
+    expect(double.requests.slice(requestsBefore).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('adds the column of a question added since, and only that', async () => {
+    const journey = loadProposalJourney();
+    await provision(withoutQuestion(journey, 'lifeSpan'));
+
+    const report = await provision(journey);
+
+    expect(report.changes).toEqual([{ list: REGISTER_LIST, change: 'added column "Expected life span" (LifeSpan, Text)' }]);
+  });
+
+  it('never deletes: keeps items, a column and a choice someone added, and reports a column of another type instead of replacing it', async () => {
+    await provision();
+    const register = double.site.list(REGISTER_LIST);
+    double.site.addItem(register, { Title: 'Made by hand', Reference: 'PR-2020-001' });
+    double.site.addFieldXml(register, '<Field Type="Text" Name="LocalNotes" DisplayName="Local notes" />', 8);
+    double.site.updateField(register, column(REGISTER_LIST, 'MeetingFrequency'), { Choices: [...column(REGISTER_LIST, 'MeetingFrequency').Choices!, 'Fortnightly'] });
+    const lifeSpan = column(REGISTER_LIST, 'LifeSpan');
+    register.fields.splice(register.fields.indexOf(lifeSpan), 1);
+    double.site.addFieldXml(register, '<Field Type="Number" Name="LifeSpan" DisplayName="Life span (years)" />', 8);
+
+    const report = await provision();
+
+    expect(report.changes).toEqual([]);
+    expect(report.warnings).toEqual([{ list: REGISTER_LIST, change: 'column LifeSpan is Number, expected Text: left as it is (changing it could lose data)' }]);
+    expect(register.items.size).toBe(1);
+    expect(column(REGISTER_LIST, 'LocalNotes').Title).toBe('Local notes');
+    expect(column(REGISTER_LIST, 'MeetingFrequency').Choices).toContain('Fortnightly');
+  });
+
+  it('puts back a view someone changed, and a column title someone renamed', async () => {
+    await provision();
+    const register = double.site.list(REGISTER_LIST);
+    const ended = register.views.find((v) => v.Title === 'Ended')!;
+    double.site.updateView(register, ended, { ViewQuery: '' });
+    ended.fields = ['LinkTitle'];
+    double.site.updateField(register, column(REGISTER_LIST, 'Reference'), { Title: 'Ref' });
+
+    const report = await provision();
+
+    expect(report.changes).toEqual([
+      { list: REGISTER_LIST, change: 'updated column "Reference": title' },
+      { list: REGISTER_LIST, change: 'updated view "Ended": filter and order, columns' },
+    ]);
+    expect(ended.ViewQuery).toBe(buildRegisterSchema(loadProposalJourney()).register.views.find((v) => v.title === 'Ended')!.query);
+  });
+
+  it('indexes and makes unique a Reference column that someone created plain', async () => {
+    await provision();
+    const register = double.site.list(REGISTER_LIST);
+    Object.assign(column(REGISTER_LIST, 'Reference'), { Indexed: false, EnforceUniqueValues: false });
+
+    const report = await provision();
+
+    expect(report.changes).toEqual([{ list: REGISTER_LIST, change: 'updated column "Reference": index, unique values' }]);
+    expect(column(REGISTER_LIST, 'Reference')).toMatchObject({ Indexed: true, EnforceUniqueValues: true });
+    expect(register.fields.filter((f) => f.Indexed).length).toBeLessThanOrEqual(20);
+  });
+});

@@ -1,0 +1,57 @@
+import { sharePointSettings } from '../../../src/adapters/sharepoint';
+import { scopeFor } from '../../../src/adapters/sharepoint/auth';
+import { ConfigError } from '../../../src/config';
+
+const site = 'https://contoso.sharepoint.com/sites/partnerships';
+
+function refusal(env: Record<string, string>): ConfigError {
+  try {
+    sharePointSettings(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('SharePoint settings', () => {
+  it('refuses SHAREPOINT_AUTH=none for a site that is not on this machine', () => {
+    const err = refusal({ SHAREPOINT_SITE_URL: site, SHAREPOINT_AUTH: 'none' });
+
+    expect(err.variable).toBe('SHAREPOINT_AUTH');
+    expect(err.message).toMatch(/127\.0\.0\.1 or localhost/);
+  });
+
+  it('accepts SHAREPOINT_AUTH=none for the local double', () => {
+    for (const url of ['http://127.0.0.1:4321/sites/partnerships', 'http://localhost:4321/sites/partnerships/']) {
+      expect(sharePointSettings({ SHAREPOINT_SITE_URL: url, SHAREPOINT_AUTH: 'none' })).toMatchObject({ auth: 'none', siteUrl: url.replace(/\/$/, '') });
+    }
+  });
+
+  it('uses a managed identity by default, user-assigned when AZURE_CLIENT_ID is set', () => {
+    const settings = sharePointSettings({ SHAREPOINT_SITE_URL: site, AZURE_CLIENT_ID: 'mi-client-id', ORGANISATION_NAME: 'Riverside Borough Council' });
+
+    expect(settings).toMatchObject({ auth: 'managed-identity', clientId: 'mi-client-id', organisation: 'Riverside Borough Council', siteUrl: site });
+    expect(Object.isFrozen(settings)).toBe(true);
+  });
+
+  it('needs the tenant, the app and the certificate file for certificate auth', () => {
+    expect(refusal({ SHAREPOINT_SITE_URL: site, SHAREPOINT_AUTH: 'certificate' }).variable).toBe('AZURE_TENANT_ID');
+    expect(refusal({ SHAREPOINT_SITE_URL: site, SHAREPOINT_AUTH: 'certificate', AZURE_TENANT_ID: 't' }).variable).toBe('AZURE_CLIENT_ID');
+    expect(refusal({ SHAREPOINT_SITE_URL: site, SHAREPOINT_AUTH: 'certificate', AZURE_TENANT_ID: 't', AZURE_CLIENT_ID: 'c' }).variable).toBe('SHAREPOINT_CERTIFICATE_PATH');
+  });
+
+  it('explains that a client secret will not do', () => {
+    expect(refusal({ SHAREPOINT_SITE_URL: site, SHAREPOINT_AUTH: 'client-secret' }).message).toMatch(/rejects app-only tokens got with a client secret/);
+  });
+
+  it('names the site variable when it is missing, relative, or plain http on the internet', () => {
+    expect(refusal({}).variable).toBe('SHAREPOINT_SITE_URL');
+    expect(refusal({ SHAREPOINT_SITE_URL: '/sites/partnerships' }).variable).toBe('SHAREPOINT_SITE_URL');
+    expect(refusal({ SHAREPOINT_SITE_URL: 'http://contoso.sharepoint.com/sites/partnerships' }).message).toMatch(/https/);
+  });
+
+  it('asks for a token for the tenant’s SharePoint, not for the site', () => {
+    expect(scopeFor(site)).toBe('https://contoso.sharepoint.com/.default');
+  });
+});

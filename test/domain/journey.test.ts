@@ -1,0 +1,132 @@
+import {
+  allQuestions,
+  buildJourney,
+  firstStep,
+  nextStep,
+  previousStep,
+  progressOf,
+  registrationSteps,
+  stepAt,
+} from '../../src/domain/journey';
+import { checkQuestionnaire, type Questionnaire } from '../../src/domain/questionnaire';
+import { loadProposalJourney } from '../../src/questionnaires';
+import registration from '../../src/questionnaires/registration.json';
+import screening from '../../src/questionnaires/screening.json';
+
+const journey = loadProposalJourney();
+const keys = journey.steps.map((s) => s.key);
+
+describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
+  it('asks screening, then significance, then registration, then shows the summary', () => {
+    expect(keys).toEqual([
+      'screening.criteria',
+      'screening.exclusions',
+      'screening-outcome',
+      'significance.impact',
+      'significance-outcome',
+      'registration.identity',
+      'registration.purpose',
+      'registration.people',
+      'registration.resources',
+      'registration.governance',
+      'summary',
+    ]);
+  });
+
+  it('starts with the partnership criteria', () => {
+    expect(firstStep(journey).key).toBe('screening.criteria');
+  });
+
+  it('walks forwards and backwards one step at a time', () => {
+    expect(nextStep(journey, 'screening.exclusions').key).toBe('screening-outcome');
+    expect(nextStep(journey, 'significance-outcome').key).toBe('registration.identity');
+    expect(previousStep(journey, 'registration.identity').key).toBe('significance-outcome');
+    expect(previousStep(journey, 'summary').key).toBe('registration.governance');
+  });
+
+  it('stays put at either end', () => {
+    expect(nextStep(journey, 'summary').key).toBe('summary');
+    expect(previousStep(journey, 'screening.criteria').key).toBe('screening.criteria');
+  });
+
+  it('finds a step by its stable key', () => {
+    const people = stepAt(journey, 'registration.people');
+    expect(people.kind).toBe('questions');
+    expect(people.kind === 'questions' && people.section.title).toBe('People');
+  });
+
+  it('resumes a draft saved at a step since removed at the summary', () => {
+    expect(stepAt(journey, 'registration.removedSection').key).toBe('summary');
+  });
+
+  it('counts every step a person sees', () => {
+    expect(progressOf(journey, 'screening.criteria')).toEqual({ number: 1, total: 11 });
+    expect(progressOf(journey, 'summary')).toEqual({ number: 11, total: 11 });
+  });
+
+  it('names the registration sections of 000 and 002 Appendix 1, in order', () => {
+    expect(registrationSteps(journey).map((s) => s.section.title)).toEqual(['Identity', 'Purpose', 'People', 'Resources', 'Governance and risk']);
+  });
+
+  it('keys every answer of a draft by a question id used once in the whole journey', () => {
+    const ids = allQuestions(journey).map((q) => q.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('refuses a registration question that reuses a screening question\'s id, naming the file', () => {
+    const taken = new Set<string>();
+    checkQuestionnaire('src/questionnaires/screening.json', screening, taken);
+    const clash = { ...registration, sections: [{ id: 'identity', title: 'Identity', questions: [{ id: 'voluntary', label: 'Voluntary?', type: 'yesno' }] }] };
+    expect(() => checkQuestionnaire('src/questionnaires/registration.json', clash, taken)).toThrow(
+      'src/questionnaires/registration.json: $.sections[0].questions[0].id: duplicate question id "voluntary"',
+    );
+  });
+
+  it('builds a journey from tiny questionnaires, one step per section', () => {
+    const tiny = (id: string, sections: string[]): Questionnaire => ({
+      id,
+      title: id,
+      sections: sections.map((s) => ({ id: s, title: s, questions: [{ id: `${id}${s}`, label: 'Q', type: 'yesno' }] })),
+    });
+    const small = buildJourney(tiny('s', ['a']), tiny('g', ['b']), tiny('r', ['c', 'd']));
+    expect(small.steps.map((s) => s.key)).toEqual(['s.a', 'screening-outcome', 'g.b', 'significance-outcome', 'r.c', 'r.d', 'summary']);
+    expect(registrationSteps(small).map((s) => s.key)).toEqual(['r.c', 'r.d']);
+  });
+});
+
+describe('the registration questions (DOMAIN 1.3)', () => {
+  const byId = new Map(allQuestions(journey).map((q) => [q.id, q]));
+  const choicesOf = (id: string) => byId.get(id)?.choices?.map((c) => c.value);
+
+  it('002: categories are statutory, then community-based, then network groups or forums', () => {
+    expect(choicesOf('category')).toEqual(['statutory', 'community', 'network']);
+  });
+
+  it('000: lists four strategic objectives', () => {
+    expect(choicesOf('strategicObjectives')).toHaveLength(4);
+    expect(byId.get('strategicObjectives')?.type).toBe('multichoice');
+  });
+
+  it('003: offers the four structure models and six relationship levels', () => {
+    expect(choicesOf('structureModel')).toEqual(['separate-organisation', 'virtual-organisation', 'co-located', 'steering-group']);
+    expect(choicesOf('relationshipLevel')).toEqual(['supporter', 'agent', 'adviser', 'junior-member', 'joint-ownership', 'community-ownership']);
+  });
+
+  it('004: asks who leads: we lead, a partner leads, or jointly led', () => {
+    expect(choicesOf('whoLeads')).toEqual(['we-lead', 'partner-leads', 'joint']);
+  });
+
+  it('scores the main risk 1-5 for likelihood and impact', () => {
+    expect(choicesOf('riskLikelihood')).toEqual(['1', '2', '3', '4', '5']);
+    expect(choicesOf('riskImpact')).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('asks for the contract and agreement links only when they exist', () => {
+    expect(byId.get('contractLink')?.showIf).toEqual({ question: 'formalContract', equals: 'yes' });
+    expect(byId.get('agreementLink')?.showIf).toEqual({ question: 'agreementInPlace', equals: 'yes' });
+  });
+
+  it('refuses a proposed end date before the date formed', () => {
+    expect(byId.get('proposedEndDate')?.notBefore).toBe('dateFormed');
+  });
+});

@@ -1,0 +1,462 @@
+import {
+  checkQuestionnaire,
+  displayAnswer,
+  isShown,
+  MAX_LIST_ITEMS,
+  normaliseAnswers,
+  parseIsoDate,
+  pickSectionAnswers,
+  QuestionnaireDefinitionError,
+  RESERVED_IDS,
+  validateSection,
+  type Question,
+  type Questionnaire,
+  type Section,
+} from '../../src/domain/questionnaire';
+import { loadProposalJourney } from '../../src/questionnaires';
+import { registrationAnswers } from '../fixtures/builders';
+
+const journey = loadProposalJourney();
+const registrationSection = (id: string): Section => {
+  const section = journey.registration.sections.find((s) => s.id === id);
+  if (!section) throw new Error(`no registration section ${id}`);
+  return section;
+};
+
+/** A one-section questionnaire holding just the questions a test is about. */
+function sectionOf(...questions: Question[]): Section {
+  return { id: 'only', title: 'Only section', questions };
+}
+
+function questionnaireOf(...questions: Question[]): Questionnaire {
+  return { id: 'tiny', title: 'Tiny questionnaire', sections: [sectionOf(...questions)] };
+}
+
+describe('validating answers', () => {
+  describe('required answers', () => {
+    const section = sectionOf(
+      { id: 'partnershipName', label: 'Name', type: 'text', required: true },
+      { id: 'nickname', label: 'Nickname', type: 'text' },
+    );
+
+    it('refuses a required answer left empty or only spaces', () => {
+      expect(validateSection(section, {})).toEqual({ partnershipName: 'This answer is required.' });
+      expect(validateSection(section, { partnershipName: '   \n ' })).toEqual({ partnershipName: 'This answer is required.' });
+    });
+
+    it('accepts an optional answer left empty', () => {
+      expect(validateSection(section, { partnershipName: 'Riverside', nickname: '' })).toEqual({});
+    });
+
+    it('reports every missing answer of the real identity section at once', () => {
+      const errors = validateSection(registrationSection('identity'), {});
+      expect(Object.keys(errors).sort()).toEqual(['accountableBody', 'category', 'dateFormed', 'name', 'partnerOrganisations', 'statutory']);
+    });
+
+    it('accepts every section of a complete registration', () => {
+      for (const section of journey.registration.sections) {
+        expect(validateSection(section, registrationAnswers())).toEqual({});
+      }
+    });
+  });
+
+  describe('dates', () => {
+    const identity = registrationSection('identity');
+    const identityWith = (changes: Record<string, string>) => validateSection(identity, registrationAnswers(changes));
+
+    it.each(['2026-02-30', '2025-02-29', '2026-13-01', '2026-04-31', '2026-00-10'])('refuses %s, which is not a real date', (date) => {
+      expect(identityWith({ dateFormed: date })).toEqual({ dateFormed: 'Please enter a real date (YYYY-MM-DD).' });
+    });
+
+    it.each(['01/04/2026', '2026-4-1', '1 Apr 2026', '20260401', '1899-12-31', '2201-01-01'])('refuses %s, which is not a plausible YYYY-MM-DD date', (date) => {
+      expect(identityWith({ dateFormed: date })).toEqual({ dateFormed: 'Please enter a real date (YYYY-MM-DD).' });
+    });
+
+    it('accepts 29 February in a leap year', () => {
+      expect(identityWith({ dateFormed: '2028-02-29', proposedEndDate: '2028-03-01' })).toEqual({});
+      expect(parseIsoDate('2028-02-29')).toBe('2028-02-29');
+    });
+
+    it('refuses an end date before the start date', () => {
+      expect(identityWith({ dateFormed: '2026-04-01', proposedEndDate: '2026-03-31' })).toEqual({
+        proposedEndDate: 'This date must not be before 2026-04-01.',
+      });
+    });
+
+    it('accepts an end date on or after the start date', () => {
+      expect(identityWith({ dateFormed: '2026-04-01', proposedEndDate: '2026-04-01' })).toEqual({});
+      expect(identityWith({ dateFormed: '2026-04-01', proposedEndDate: '2030-01-01' })).toEqual({});
+    });
+
+    it('reports only the start date when the start date itself is not real', () => {
+      expect(identityWith({ dateFormed: '2026-02-30', proposedEndDate: '2026-01-01' })).toEqual({
+        dateFormed: 'Please enter a real date (YYYY-MM-DD).',
+      });
+    });
+  });
+
+  describe('amounts', () => {
+    const section = sectionOf({ id: 'contribution', label: 'Contribution', type: 'amount', required: true });
+
+    it.each(['0', '1500', '1500.5', '1500.50', '1,500.50', '999999999999.99', ' 250 '])('accepts %j pounds', (amount) => {
+      expect(validateSection(section, { contribution: amount })).toEqual({});
+    });
+
+    it.each(['-1', '-0.01', '1500.505', '1.5.0', 'abc', '1e5', '.5', '£1500', '1 500', '1000000000000'])('refuses %j', (amount) => {
+      expect(validateSection(section, { contribution: amount })).toEqual({
+        contribution: 'Please enter an amount of 0 or more, in pounds (for example 1500 or 1500.50).',
+      });
+    });
+  });
+
+  describe('over-length text', () => {
+    const section = sectionOf(
+      { id: 'title', label: 'Title', type: 'text', maxLength: 10 },
+      { id: 'story', label: 'Story', type: 'longtext' },
+    );
+
+    it('clips text over its limit to the limit and reports it', () => {
+      const picked = pickSectionAnswers(section, { title: 'x'.repeat(25), story: 'fine' });
+      expect(picked.answers).toEqual({ title: 'x'.repeat(10), story: 'fine' });
+      expect(picked.clipped).toEqual({
+        title: 'That was 25 characters; the limit is 10, so only the first 10 were kept. Please shorten it.',
+      });
+    });
+
+    it('uses the default limit of the type when a question sets none (1500 for long text)', () => {
+      const picked = pickSectionAnswers(section, { story: 'y'.repeat(1501) });
+      expect(picked.answers.story).toHaveLength(1500);
+      expect(picked.clipped.story).toContain('limit is 1500');
+    });
+
+    it('keeps text exactly at its limit without comment', () => {
+      expect(pickSectionAnswers(section, { title: 'x'.repeat(10) })).toEqual({ answers: { title: 'x'.repeat(10) }, clipped: {} });
+    });
+
+    it('refuses text over its limit that reaches validation unclipped', () => {
+      expect(validateSection(section, { title: 'x'.repeat(11) })).toEqual({ title: 'Please keep this under 10 characters (you entered 11).' });
+    });
+
+    it('clips the real registration name at 150 characters', () => {
+      const picked = pickSectionAnswers(registrationSection('identity'), { name: 'N'.repeat(151) });
+      expect(picked.answers.name).toHaveLength(150);
+      expect(Object.keys(picked.clipped)).toEqual(['name']);
+    });
+  });
+
+  describe('picking a section\'s answers from a card', () => {
+    const section = sectionOf(
+      { id: 'title', label: 'Title', type: 'text' },
+      { id: 'count', label: 'Count', type: 'amount' },
+      { id: 'agreed', label: 'Agreed', type: 'text' },
+    );
+
+    it('keeps only the section\'s own inputs, as strings', () => {
+      const picked = pickSectionAnswers(section, { title: 'Riverside', count: 3, agreed: true, draftId: 'draft-9', verb: 'draft.next', other: 'x' });
+      expect(picked.answers).toEqual({ title: 'Riverside', count: '3', agreed: 'true' });
+    });
+
+    it('ignores values that are not text, numbers or booleans', () => {
+      const picked = pickSectionAnswers(section, { title: { injected: true }, count: ['1'], agreed: null });
+      expect(picked.answers).toEqual({});
+    });
+  });
+
+  describe('conditional (showIf) questions', () => {
+    const section = sectionOf(
+      { id: 'hasContract', label: 'Is there a contract?', type: 'yesno', required: true },
+      { id: 'contractUrl', label: 'Link', type: 'url', required: true, showIf: { question: 'hasContract', equals: 'yes' } },
+    );
+
+    it('does not require a hidden question', () => {
+      expect(validateSection(section, { hasContract: 'no' })).toEqual({});
+    });
+
+    it('does not check what a hidden question holds', () => {
+      expect(validateSection(section, { hasContract: 'no', contractUrl: 'not a link' })).toEqual({});
+    });
+
+    it('requires the question once it is shown', () => {
+      expect(validateSection(section, { hasContract: 'yes' })).toEqual({ contractUrl: 'This answer is required.' });
+    });
+
+    it('shows a question only when the earlier answer equals the condition', () => {
+      const [, conditional] = section.questions;
+      expect(isShown(conditional, { hasContract: 'yes' })).toBe(true);
+      expect(isShown(conditional, { hasContract: ' yes ' })).toBe(true);
+      expect(isShown(conditional, { hasContract: 'no' })).toBe(false);
+      expect(isShown(conditional, {})).toBe(false);
+    });
+
+    it('checks the real contract link only when there is a formal contract', () => {
+      const governance = registrationSection('governance');
+      expect(validateSection(governance, registrationAnswers({ formalContract: 'no', contractLink: 'nonsense' }))).toEqual({});
+      expect(validateSection(governance, registrationAnswers({ formalContract: 'yes', contractLink: 'nonsense' }))).toEqual({
+        contractLink: 'Please enter a web link starting with https://',
+      });
+    });
+  });
+
+  describe('choices', () => {
+    const section = sectionOf(
+      { id: 'objectives', label: 'Objectives', type: 'multichoice', required: true, choices: [{ value: 'homes', title: 'Homes' }, { value: 'services', title: 'Services' }] },
+      { id: 'level', label: 'Level', type: 'choice', choices: [{ value: 'adviser', title: 'Adviser' }] },
+      { id: 'statutory', label: 'Statutory?', type: 'yesno' },
+    );
+
+    it('accepts several known values of a multichoice, as the card joins them', () => {
+      expect(validateSection(section, { objectives: 'homes,services' })).toEqual({});
+      expect(validateSection(section, { objectives: 'homes, services' })).toEqual({});
+    });
+
+    it('refuses a multichoice value that is not one of the options', () => {
+      expect(validateSection(section, { objectives: 'homes,castles' })).toEqual({ objectives: 'Please choose from the options listed.' });
+    });
+
+    it('refuses a single choice that is not one of the options', () => {
+      expect(validateSection(section, { objectives: 'homes', level: 'overlord' })).toEqual({ level: 'Please choose one of the options.' });
+    });
+
+    it('accepts only yes or no for a yes/no question', () => {
+      expect(validateSection(section, { objectives: 'homes', statutory: 'yes' })).toEqual({});
+      expect(validateSection(section, { objectives: 'homes', statutory: 'yep' })).toEqual({ statutory: 'Please choose Yes or No.' });
+      expect(validateSection(section, { objectives: 'homes', statutory: 'Yes' })).toEqual({ statutory: 'Please choose Yes or No.' });
+    });
+
+    it('refuses an unknown strategic objective on the real purpose section', () => {
+      const errors = validateSection(registrationSection('purpose'), registrationAnswers({ strategicObjectives: 'communities,world-peace' }));
+      expect(errors).toEqual({ strategicObjectives: 'Please choose from the options listed.' });
+    });
+  });
+
+  describe('links', () => {
+    const section = sectionOf({ id: 'agreement', label: 'Agreement', type: 'url' });
+
+    it.each(['https://example.org/agreement.docx', 'http://intranet/tor', 'HTTPS://EXAMPLE.ORG'])('accepts %s', (url) => {
+      expect(validateSection(section, { agreement: url })).toEqual({});
+    });
+
+    it.each(['www.example.org', 'ftp://example.org/file', 'javascript:alert(1)', 'https://exa mple.org', 'https://', 'example'])('refuses %s', (url) => {
+      expect(validateSection(section, { agreement: url })).toEqual({ agreement: 'Please enter a web link starting with https://' });
+    });
+  });
+
+  describe('lists', () => {
+    const section = sectionOf({ id: 'partners', label: 'Partners', type: 'list' });
+
+    it(`accepts up to ${MAX_LIST_ITEMS} entries, not counting blank lines`, () => {
+      const lines = Array.from({ length: MAX_LIST_ITEMS }, (_, i) => `Partner ${i}`).join('\n\n');
+      expect(validateSection(section, { partners: lines })).toEqual({});
+    });
+
+    it(`refuses more than ${MAX_LIST_ITEMS} entries`, () => {
+      const lines = Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => `P${i}`).join('\r\n');
+      expect(validateSection(section, { partners: lines })).toEqual({ partners: `Please list at most ${MAX_LIST_ITEMS} entries.` });
+    });
+  });
+});
+
+describe('typed and readable answers', () => {
+  const q = questionnaireOf(
+    { id: 'agreed', label: 'Agreed', type: 'yesno' },
+    { id: 'contribution', label: 'Contribution', type: 'amount' },
+    { id: 'objectives', label: 'Objectives', type: 'multichoice', choices: [{ value: 'homes', title: 'Refurbishing homes' }, { value: 'services', title: 'Excellent services' }] },
+    { id: 'partners', label: 'Partners', type: 'list' },
+    { id: 'level', label: 'Level', type: 'choice', choices: [{ value: 'junior-member', title: 'Junior member' }] },
+    { id: 'note', label: 'Note', type: 'text', showIf: { question: 'agreed', equals: 'yes' } },
+    { id: 'blank', label: 'Blank', type: 'text' },
+  );
+  const [agreed, contribution, objectives, partners, level] = q.sections[0].questions;
+
+  it('turns answers into typed values, leaving out unanswered and hidden ones', () => {
+    const typed = normaliseAnswers(q, {
+      agreed: 'no',
+      contribution: '1,500.50',
+      objectives: 'homes,services',
+      partners: 'Riverside Trust\n\n  Housing Association  \n',
+      level: 'junior-member',
+      note: 'hidden because agreed is no',
+      blank: '  ',
+    });
+    expect(typed).toEqual({
+      agreed: false,
+      contribution: 1500.5,
+      objectives: ['homes', 'services'],
+      partners: ['Riverside Trust', 'Housing Association'],
+      level: 'junior-member',
+    });
+  });
+
+  it('reads answers back in a person\'s words', () => {
+    expect(displayAnswer(agreed, 'yes')).toBe('Yes');
+    expect(displayAnswer(agreed, 'no')).toBe('No');
+    expect(displayAnswer(objectives, 'homes,services')).toBe('Refurbishing homes; Excellent services');
+    expect(displayAnswer(partners, 'A\nB')).toBe('A; B');
+    expect(displayAnswer(level, 'junior-member')).toBe('Junior member');
+    expect(displayAnswer(contribution, '12500')).toBe('£12,500');
+    expect(displayAnswer(contribution, undefined)).toBe('');
+  });
+
+  // Bug: displayAnswer formats amounts with maximumFractionDigits only, so pence lose their trailing zero.
+  test('reads an amount with pence back as pounds and pence (£1,500.50, not £1,500.5)', () => {
+    expect(displayAnswer(contribution, '1500.50')).toBe('£1,500.50');
+  });
+});
+
+describe('checking a questionnaire definition', () => {
+  const question = (overrides: Record<string, unknown> = {}) => ({ id: 'name', label: 'Name', type: 'text', ...overrides });
+  const definition = (...questions: unknown[]) => ({ id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', questions }] });
+
+  function problemWith(value: unknown, takenIds?: Set<string>): QuestionnaireDefinitionError {
+    try {
+      checkQuestionnaire('questionnaires/tiny.json', value, takenIds);
+    } catch (err) {
+      if (err instanceof QuestionnaireDefinitionError) return err;
+      throw err;
+    }
+    throw new Error('the definition was accepted');
+  }
+
+  it('accepts the questionnaires shipped with the product', () => {
+    expect(() => loadProposalJourney()).not.toThrow();
+  });
+
+  it('accepts a tiny valid questionnaire and returns it', () => {
+    const value = definition(question());
+    expect(checkQuestionnaire('questionnaires/tiny.json', value)).toBe(value);
+  });
+
+  it('refuses a question id used twice in one section, naming the file and path', () => {
+    const err = problemWith(definition(question(), question({ label: 'Again' })));
+    expect(err.message).toBe('questionnaires/tiny.json: $.sections[0].questions[1].id: duplicate question id "name"');
+    expect(err.source).toBe('questionnaires/tiny.json');
+    expect(err.path).toBe('$.sections[0].questions[1].id');
+  });
+
+  it('refuses a question id used in another section', () => {
+    const value = {
+      id: 'tiny',
+      title: 'Tiny',
+      sections: [
+        { id: 'first', title: 'First', questions: [question()] },
+        { id: 'second', title: 'Second', questions: [question()] },
+      ],
+    };
+    expect(problemWith(value).message).toBe('questionnaires/tiny.json: $.sections[1].questions[0].id: duplicate question id "name"');
+  });
+
+  it('refuses a question id another questionnaire of the journey already uses', () => {
+    const taken = new Set(['mutuallyBeneficial']);
+    expect(problemWith(definition(question({ id: 'mutuallyBeneficial' })), taken).message).toBe(
+      'questionnaires/tiny.json: $.sections[0].questions[0].id: duplicate question id "mutuallyBeneficial"',
+    );
+  });
+
+  it('refuses a section id used twice', () => {
+    const value = {
+      id: 'tiny',
+      title: 'Tiny',
+      sections: [
+        { id: 'same', title: 'First', questions: [question({ id: 'a' })] },
+        { id: 'same', title: 'Second', questions: [question({ id: 'b' })] },
+      ],
+    };
+    expect(problemWith(value).message).toBe('questionnaires/tiny.json: $.sections[1].id: duplicate section id "same"');
+  });
+
+  it.each(RESERVED_IDS)('refuses the reserved id %s, which card actions carry in their data', (id) => {
+    expect(problemWith(definition(question({ id }))).message).toBe(
+      `questionnaires/tiny.json: $.sections[0].questions[0].id: "${id}" is reserved for card data`,
+    );
+  });
+
+  it('refuses an id that is not an identifier', () => {
+    expect(problemWith(definition(question({ id: 'partner name' }))).message).toBe(
+      'questionnaires/tiny.json: $.sections[0].questions[0].id: must be an identifier',
+    );
+  });
+
+  it('refuses an unknown question type', () => {
+    const err = problemWith(definition(question({ type: 'slider' })));
+    expect(err.path).toBe('$.sections[0].questions[0].type');
+    expect(err.message).toMatch(/^questionnaires\/tiny\.json: \$\.sections\[0\]\.questions\[0\]\.type: must be one of text, longtext, /);
+  });
+
+  it.each(['choice', 'multichoice'])('refuses a %s question without choices', (type) => {
+    expect(problemWith(definition(question({ type }))).message).toBe('questionnaires/tiny.json: $.sections[0].questions[0].choices: a choice question needs choices');
+    expect(problemWith(definition(question({ type, choices: [] }))).path).toBe('$.sections[0].questions[0].choices');
+  });
+
+  it('refuses a choice value with a comma, which a multichoice answer could not carry', () => {
+    const err = problemWith(definition(question({ type: 'multichoice', choices: [{ value: 'a', title: 'A' }, { value: 'b,c', title: 'B' }] })));
+    expect(err.message).toBe('questionnaires/tiny.json: $.sections[0].questions[0].choices[1].value: must be a non-empty string without commas');
+  });
+
+  it('refuses a choice without a title', () => {
+    expect(problemWith(definition(question({ type: 'choice', choices: [{ value: 'a' }] }))).path).toBe('$.sections[0].questions[0].choices[0].title');
+  });
+
+  it('refuses a showIf naming a question that does not exist', () => {
+    expect(problemWith(definition(question({ showIf: { question: 'nowhere', equals: 'yes' } }))).message).toBe(
+      'questionnaires/tiny.json: $.sections[0].questions[0].showIf.question: must name an earlier question of the same section, not "nowhere"',
+    );
+  });
+
+  it('refuses a showIf naming a later question', () => {
+    const err = problemWith(definition(question({ id: 'link', type: 'url', showIf: { question: 'hasLink', equals: 'yes' } }), question({ id: 'hasLink', type: 'yesno' })));
+    expect(err.path).toBe('$.sections[0].questions[0].showIf.question');
+  });
+
+  it('refuses a showIf naming a question of another section', () => {
+    const value = {
+      id: 'tiny',
+      title: 'Tiny',
+      sections: [
+        { id: 'first', title: 'First', questions: [question({ id: 'hasLink', type: 'yesno' })] },
+        { id: 'second', title: 'Second', questions: [question({ id: 'link', type: 'url', showIf: { question: 'hasLink', equals: 'yes' } })] },
+      ],
+    };
+    expect(problemWith(value).message).toBe(
+      'questionnaires/tiny.json: $.sections[1].questions[0].showIf.question: must name an earlier question of the same section, not "hasLink"',
+    );
+  });
+
+  // Bug: checkQuestionnaire adds the question's own id to `local` before checking showIf, so a
+  // question may depend on itself, and is then never shown until it is answered.
+  test('refuses a showIf naming the question itself', () => {
+    expect(problemWith(definition(question({ showIf: { question: 'name', equals: 'yes' } }))).path).toBe('$.sections[0].questions[0].showIf.question');
+  });
+
+  // Bug: showIf.equals is never checked, so a missing value hides the question for ever
+  // (isShown compares the answer with undefined), silently dropping even a required question.
+  test('refuses a showIf without the value it must equal', () => {
+    expect(problemWith(definition(question({ id: 'hasLink', type: 'yesno' }), question({ id: 'link', showIf: { question: 'hasLink' } }))).path).toBe(
+      '$.sections[0].questions[1].showIf.equals',
+    );
+  });
+
+  it('refuses a notBefore naming a question not asked before it', () => {
+    expect(problemWith(definition(question({ id: 'endDate', type: 'date', notBefore: 'startDate' }))).message).toBe(
+      'questionnaires/tiny.json: $.sections[0].questions[0].notBefore: must name an earlier question, not "startDate"',
+    );
+  });
+
+  it.each([0, -5, 1.5, '100'])('refuses a maxLength of %j', (maxLength) => {
+    expect(problemWith(definition(question({ maxLength }))).path).toBe('$.sections[0].questions[0].maxLength');
+  });
+
+  it('refuses a question without a label', () => {
+    expect(problemWith(definition(question({ label: '  ' }))).path).toBe('$.sections[0].questions[0].label');
+  });
+
+  it('refuses a questionnaire without sections, or a section without questions', () => {
+    expect(problemWith({ id: 'tiny', title: 'Tiny', sections: [] }).path).toBe('$.sections');
+    expect(problemWith({ id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', questions: [] }] }).path).toBe('$.sections[0].questions');
+  });
+
+  it('refuses something that is not a questionnaire at all', () => {
+    expect(problemWith(null).path).toBe('$');
+    expect(problemWith({ title: 'No id', sections: [] }).path).toBe('$.id');
+    expect(problemWith({ id: 'tiny', title: '', sections: [] }).path).toBe('$.title');
+  });
+});

@@ -1,0 +1,59 @@
+import {
+  DEFAULT_RETRY,
+  openSharePointRegister,
+  provisionSharePoint,
+  type RetrySettings,
+  type SharePointRegister,
+  type SharePointSettings,
+} from '../../../src/adapters/sharepoint';
+import { startSharePointDouble, type SharePointDouble, type SharePointDoubleOptions } from './sharepoint-double';
+import type { SiteSnapshot } from './site';
+
+/** Retries fast enough for tests: Retry-After and backoff waits capped at a few milliseconds. */
+export const TEST_RETRY: RetrySettings = { ...DEFAULT_RETRY, maxAttempts: 4, timeoutMs: 5_000, baseDelayMs: 1, maxDelayMs: 5 };
+
+export function settingsFor(double: SharePointDouble, retry: Partial<RetrySettings> = {}): SharePointSettings {
+  return { siteUrl: double.siteUrl, auth: 'none', organisation: 'Riverside Borough Council', retry: { ...TEST_RETRY, ...retry } };
+}
+
+export interface RegisterOnDouble {
+  readonly double: SharePointDouble;
+  readonly register: SharePointRegister;
+  readonly settings: SharePointSettings;
+}
+
+/** Provisions a double over HTTP with our own provisioning, then connects the adapter to it. */
+export async function provisionAndOpen(double: SharePointDouble, retry: Partial<RetrySettings> = {}): Promise<SharePointRegister> {
+  await provisionSharePoint(settingsFor(double, retry));
+  return openSharePointRegister(settingsFor(double, retry));
+}
+
+/**
+ * One double per test file, provisioned once by our own provisioning over HTTP;
+ * `open` puts the provisioned, empty site back and connects a fresh adapter, so
+ * each test starts clean without paying for provisioning again.
+ */
+export function provisionedDouble(options: SharePointDoubleOptions = {}) {
+  let started: Promise<{ double: SharePointDouble; provisioned: SiteSnapshot }> | undefined;
+  const start = async () => {
+    const double = await startSharePointDouble(options);
+    await provisionSharePoint(settingsFor(double));
+    return { double, provisioned: double.site.snapshot() };
+  };
+  return {
+    async open(retry: Partial<RetrySettings> = {}): Promise<RegisterOnDouble> {
+      started ??= start();
+      const { double, provisioned } = await started;
+      double.clearFaults();
+      double.site.restore(provisioned);
+      const settings = settingsFor(double, retry);
+      const register = await openSharePointRegister(settings);
+      double.requests.splice(0);
+      return { double, settings, register };
+    },
+    async close(): Promise<void> {
+      if (started) await (await started).double.close();
+      started = undefined;
+    },
+  };
+}

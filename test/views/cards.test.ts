@@ -1,0 +1,405 @@
+import { DEFAULT_MAX_LENGTH } from '../../src/domain/questionnaire';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { cardRef } from '../../src/bot/card-data';
+import { Verb } from '../../src/bot/verbs';
+import type { ErrorCode } from '../../src/domain/errors';
+import { allQuestions, registrationSteps } from '../../src/domain/journey';
+import { maxLengthOf, type Question } from '../../src/domain/questionnaire';
+import type { Draft, Partnership } from '../../src/domain/records';
+import { loadProposalJourney } from '../../src/questionnaires';
+import {
+  renderJourneyStep,
+  renderMessage,
+  renderMyPartnerships,
+  renderRefusal,
+  renderSaved,
+  renderSubmitted,
+  renderWelcome,
+} from '../../src/views/journey-views';
+import { MESSAGE } from '../../src/views/messages';
+import type { Card } from '../../src/views/templates';
+import { aPartnership, aStoredDraft, proposalAnswers } from '../fixtures/builders';
+
+// The SDK's main entry needs a DOM; this build parses and validates without one (TOOLING.md).
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
+
+const CARDS_DIR = join(__dirname, '..', '..', 'cards');
+const TEAMS_MAX_BYTES = 28 * 1024;
+const VERBS: readonly string[] = Object.values(Verb);
+const journey = loadProposalJourney();
+
+/** What a person might type: template syntax and markdown must reach the card as plain text. */
+const TYPED = '${name} **markdown** _here_';
+
+type Node = Record<string, unknown>;
+
+function nodesOf(value: unknown, found: Node[] = []): Node[] {
+  if (Array.isArray(value)) for (const item of value) nodesOf(item, found);
+  else if (value && typeof value === 'object') {
+    found.push(value as Node);
+    for (const child of Object.values(value)) nodesOf(child, found);
+  }
+  return found;
+}
+
+const ofType = (card: Card, type: string) => nodesOf(card).filter((n) => n.type === type);
+const inputsOf = (card: Card) => nodesOf(card).filter((n) => typeof n.type === 'string' && n.type.startsWith('Input.'));
+const executeActions = (card: Card) => ofType(card, 'Action.Execute');
+const textRuns = (card: Card) => ofType(card, 'TextRun').map((n) => String(n.text));
+
+/** Text a Teams client renders as markdown: TextBlock text, and FactSet titles and values. */
+function markdownTexts(card: Card): string[] {
+  const blocks = ofType(card, 'TextBlock').map((n) => String(n.text));
+  const facts = ofType(card, 'FactSet').flatMap((n) => (n.facts as Node[]).flatMap((f) => [String(f.title), String(f.value)]));
+  return [...blocks, ...facts];
+}
+
+/** Everything the Adaptive Cards SDK objects to, parsing then validating. */
+function sdkProblems(card: Card): string[] {
+  const parsed = new AC.AdaptiveCard();
+  const context = new AC.SerializationContext();
+  parsed.parse(card, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
+  for (const event of parsed.validateProperties().validationEvents) problems.push(`validate: ${event.message}`);
+  return problems;
+}
+
+/** Realistic English, cut to exactly `length` characters, starting with what the person typed. */
+function prose(length: number, start = ''): string {
+  const sentence = 'Tenants’ health visits cost £1,250 a quarter; the Trust & the Council share them. ';
+  return (start + sentence.repeat(Math.ceil(length / sentence.length) + 1)).slice(0, length);
+}
+
+/** A valid answer to `q` as long as the question allows. */
+function longestAnswer(q: Question): string {
+  const limit = maxLengthOf(q);
+  switch (q.type) {
+    case 'yesno':
+      return 'yes';
+    case 'choice':
+      return q.choices?.[q.choices.length - 1].value ?? '';
+    case 'multichoice':
+      return (q.choices ?? []).map((c) => c.value).join(',');
+    case 'date':
+      return '2026-04-01';
+    case 'amount':
+      return '999,999,999,999.99';
+    case 'url':
+      return `https://example.sharepoint.com/sites/partnerships/${'a'.repeat(limit)}`.slice(0, limit);
+    case 'list': {
+      const lines = Array.from({ length: 30 }, (_, i) => `${TYPED} partner organisation ${i + 1}`.padEnd(64, '.'));
+      return lines.join('\n').slice(0, limit);
+    }
+    default:
+      return prose(limit, TYPED);
+  }
+}
+
+const longestAnswers: Record<string, string> = Object.fromEntries(allQuestions(journey).map((q) => [q.id, longestAnswer(q)]));
+
+function aJourneyDraft(overrides: Partial<Draft> = {}): Draft {
+  return aStoredDraft({
+    id: 'draft-42',
+    version: 7,
+    answers: proposalAnswers(),
+    screening: { outcome: 'partnership', reasons: ['It is mutually beneficial', 'It adds value'] },
+    significance: { significant: false, reasons: [] },
+    ...overrides,
+  });
+}
+
+const stepCard = (step: string, overrides: Partial<Draft> = {}, options: Parameters<typeof renderJourneyStep>[2] = {}) =>
+  renderJourneyStep(journey, aJourneyDraft({ step, ...overrides }), options);
+
+function manyDrafts(count: number): Draft[] {
+  const keys = journey.steps.map((s) => s.key);
+  return Array.from({ length: count }, (_, i) =>
+    aJourneyDraft({
+      id: `draft-${i}`,
+      step: keys[i % keys.length],
+      status: i % 7 === 3 ? 'screened-out' : 'draft',
+      answers: i % 5 === 0 ? {} : { name: prose(150, `${TYPED} ${i} `) },
+    }),
+  );
+}
+
+function manyProposals(count: number): Partnership[] {
+  return Array.from({ length: count }, (_, i) => ({
+    ...aPartnership({ id: `partnership-${i}`, name: prose(150, `${TYPED} ${i} `), reference: `PR-2026-${String(i + 1).padStart(3, '0')}` }),
+    etag: '"1"',
+  }));
+}
+
+interface Sample {
+  readonly template: string;
+  readonly name: string;
+  readonly card: Card;
+}
+
+function samples(): Sample[] {
+  const list: Sample[] = [];
+  const add = (template: string, name: string, card: Card) => list.push({ template, name, card });
+  for (const step of journey.steps) {
+    const template = step.kind === 'questions' ? 'questionnaire-step' : step.key === 'summary' ? 'summary' : 'outcome';
+    add(template, `${step.key}, answered`, stepCard(step.key));
+    add(template, `${step.key}, every answer at its limit`, stepCard(step.key, { answers: longestAnswers, changesRequested: prose(2000, TYPED) }));
+    add(template, `${step.key}, new and out of date`, stepCard(step.key, { answers: {} }, { notice: 'STALE_CARD' }));
+    if (step.kind === 'questions') {
+      const errors = Object.fromEntries(step.section.questions.map((q) => [q.id, 'That was 4000 characters; the limit is 2000, so only the first 2000 were kept. Please shorten it.']));
+      add(template, `${step.key}, every answer in error`, stepCard(step.key, { answers: longestAnswers, returnToSummary: true }, { errors }));
+    }
+  }
+  add('outcome', 'screening-outcome, possible', stepCard('screening-outcome', { screening: { outcome: 'possible', reasons: ['It is something we have to do', 'We are required to take part'] } }));
+  add('outcome', 'screening-outcome, screened out', stepCard('screening-outcome', { status: 'screened-out', screening: { outcome: 'not-a-partnership', reasons: ['It is a shared service', 'It is part of a consortium'], instead: 'shared-service' } }));
+  add('outcome', 'significance-outcome, significant', stepCard('significance-outcome', { significance: { significant: true, reasons: ['Failure of a major programme or project', 'Funding at risk of £75,000 is over the £50,000 threshold'] } }));
+  add('summary', 'summary, before screening', stepCard('summary', { screening: undefined, significance: undefined, answers: {} }));
+  add('my-partnerships', 'my partnerships, empty', renderMyPartnerships(journey, { drafts: [], partnerships: [] }));
+  add('my-partnerships', 'my partnerships, many drafts and proposals', renderMyPartnerships(journey, { drafts: manyDrafts(60), partnerships: manyProposals(60) }));
+  add('my-partnerships', 'my partnerships, a few drafts', renderMyPartnerships(journey, { drafts: manyDrafts(3), partnerships: [] }));
+  add('welcome', 'welcome', renderWelcome({ help: false }));
+  add('welcome', 'help with a note', renderWelcome({ help: true, note: 'That button is no longer in use.' }));
+  for (const code of Object.keys(MESSAGE) as ErrorCode[]) add('message', `refusal ${code}`, renderRefusal(code));
+  add('message', 'saved', renderSaved(aJourneyDraft({ answers: { name: prose(150, TYPED) } })));
+  add('message', 'saved, untitled', renderSaved(aJourneyDraft({ answers: {} })));
+  add('message', 'submitted', renderSubmitted({ ...aPartnership({ name: prose(150, TYPED), significant: true }), etag: '"1"' }));
+  add('message', 'message with facts', renderMessage('Heading', 'Text', { facts: [{ title: 'Reference', value: 'PR-2026-014' }], resumeDraftId: 'draft-42' }));
+  return list;
+}
+
+const SAMPLES = samples();
+const cases = SAMPLES.map((s) => [`${s.template}: ${s.name}`, s.card] as const);
+
+/** The cards journey-views renders; approval cards are rendered and tested elsewhere. */
+const JOURNEY_TEMPLATES = ['welcome', 'questionnaire-step', 'outcome', 'summary', 'message', 'my-partnerships'];
+
+describe('every journey card', () => {
+  it('is rendered here from realistic data, for every template journey-views uses', () => {
+    const files = readdirSync(CARDS_DIR).filter((f) => f.endsWith('.card.json')).map((f) => f.replace('.card.json', ''));
+    for (const template of JOURNEY_TEMPLATES) expect(files).toContain(template);
+    expect([...new Set(SAMPLES.map((s) => s.template))].sort()).toEqual([...JOURNEY_TEMPLATES].sort());
+  });
+
+  it.each(cases)('%s: parses and validates with the Adaptive Cards SDK', (_name, card) => {
+    expect(sdkProblems(card)).toEqual([]);
+  });
+
+  it.each(cases)('%s: is an Adaptive Card version 1.5', (_name, card) => {
+    expect(card.type).toBe('AdaptiveCard');
+    expect(card.version).toBe('1.5');
+  });
+
+  it.each(cases)('%s: is under Teams\' 28 KB', (_name, card) => {
+    expect(Buffer.byteLength(JSON.stringify(card), 'utf8')).toBeLessThan(TEAMS_MAX_BYTES);
+  });
+
+  it.each(cases)('%s: labels every input', (_name, card) => {
+    for (const input of inputsOf(card)) expect([input.id, typeof input.label === 'string' && input.label.trim() !== '']).toEqual([input.id, true]);
+  });
+
+  it.each(cases)('%s: uses only verbs the bot routes', (_name, card) => {
+    for (const action of executeActions(card)) expect(VERBS).toContain(action.verb);
+  });
+
+  it.each(cases)('%s: leaves no template expression unexpanded', (_name, card) => {
+    const leftover = JSON.stringify(card).replaceAll(TYPED.replace(/"/g, '\\"'), '');
+    expect(leftover).not.toMatch(/\$\{|"\$data"|"\$when"/);
+  });
+});
+
+describe('verbs', () => {
+  const templates = readdirSync(CARDS_DIR).filter((f) => f.endsWith('.card.json'));
+  const templateVerbs = templates.flatMap((f) => [...readFileSync(join(CARDS_DIR, f), 'utf8').matchAll(/"verb"\s*:\s*"([^"]+)"/g)].map((m) => m[1]));
+
+  it('every verb a card template uses is routed by the bot', () => {
+    for (const verb of templateVerbs) expect(VERBS).toContain(verb);
+  });
+
+  it.each(VERBS)('%s is used by some card template', (verb) => {
+    expect(templateVerbs).toContain(verb);
+  });
+});
+
+describe('user-typed text', () => {
+  it('appears literally in the inputs it was typed into', () => {
+    const card = stepCard('registration.purpose', { answers: longestAnswers });
+    const aims = inputsOf(card).find((i) => i.id === 'aims');
+    expect(aims?.value).toBe(longestAnswers.aims);
+    expect(String(aims?.value).startsWith(TYPED)).toBe(true);
+  });
+
+  it('appears on the summary as plain TextRuns, never rendered as markdown or a template', () => {
+    const card = stepCard('summary', { answers: { ...longestAnswers, aims: TYPED } });
+    expect(textRuns(card)).toContain(TYPED);
+    for (const text of markdownTexts(card)) {
+      if (text.includes('Register a partnership')) continue; // the title, reported separately below
+      expect(text).not.toContain('**markdown**');
+    }
+  });
+
+  it('shows an approver\'s comment on a step card as a plain TextRun', () => {
+    const card = stepCard('screening.criteria', { changesRequested: TYPED });
+    expect(textRuns(card)).toContain(TYPED);
+    expect(markdownTexts(card).join('\n')).not.toContain('**markdown**');
+  });
+
+  it('keeps names on my partnerships in TextRuns, never in a TextBlock', () => {
+    const card = renderMyPartnerships(journey, { drafts: manyDrafts(3), partnerships: manyProposals(2) });
+    expect(textRuns(card).filter((t) => t.startsWith(TYPED))).toHaveLength(4);
+    expect(markdownTexts(card).join('\n')).not.toContain(TYPED);
+  });
+
+  it('is never shown in a TextBlock on the screening and significance cards', () => {
+    for (const step of ['screening.criteria', 'screening.exclusions', 'screening-outcome', 'significance.impact', 'significance-outcome']) {
+      expect(markdownTexts(stepCard(step, { answers: longestAnswers })).join('\n')).not.toContain(TYPED);
+    }
+  });
+
+  // Bug: journey-views.ts common() puts the typed partnership name into `journeyTitle`, which
+  // questionnaire-step.card.json shows in a TextBlock, so Teams renders its markdown.
+  test('the partnership name on a registration step is never shown in a TextBlock', () => {
+    const card = stepCard('registration.people', { answers: { ...proposalAnswers(), name: TYPED } });
+    expect(markdownTexts(card).join('\n')).not.toContain(TYPED);
+  });
+
+  // Bug: the same journeyTitle is a TextBlock on summary.card.json.
+  test('the partnership name on the summary is never shown in a TextBlock', () => {
+    const card = stepCard('summary', { answers: { ...proposalAnswers(), name: TYPED } });
+    expect(markdownTexts(card).join('\n')).not.toContain(TYPED);
+  });
+
+  // Bug: renderSaved puts draftTitle(draft) into the message text, a TextBlock on message.card.json.
+  test('the partnership name on the "Draft saved" message is never shown in a TextBlock', () => {
+    const card = renderSaved(aJourneyDraft({ answers: { name: TYPED } }));
+    expect(markdownTexts(card).join('\n')).not.toContain(TYPED);
+  });
+
+  // Bug: renderSubmitted puts the partnership name into a FactSet value, which Teams renders as markdown.
+  test('the partnership name on the "Proposal submitted" message is never shown as a fact', () => {
+    const card = renderSubmitted({ ...aPartnership({ name: TYPED }), etag: '"1"' });
+    expect(markdownTexts(card).join('\n')).not.toContain(TYPED);
+  });
+});
+
+describe('step cards', () => {
+  it('asks every question of the first screening step as a Yes/No radio', () => {
+    const card = stepCard('screening.criteria', { answers: {} });
+    const section = journey.screening.sections[0];
+    const radios = ofType(card, 'Input.ChoiceSet').filter((c) => c.style === 'expanded' && !c.isMultiSelect);
+    expect(radios.map((r) => r.id)).toEqual(section.questions.map((q) => q.id));
+    for (const radio of radios) expect(radio.choices).toEqual([{ title: 'Yes', value: 'yes' }, { title: 'No', value: 'no' }]);
+  });
+
+  it('has one input per question of the section, keyed by the question id', () => {
+    for (const step of registrationSteps(journey)) {
+      const ids = inputsOf(stepCard(step.key)).map((i) => i.id);
+      expect(ids).toEqual(step.section.questions.map((q) => q.id));
+    }
+  });
+
+  it('prefills every answer already given, so nothing is asked twice', () => {
+    const card = stepCard('registration.identity');
+    const values = Object.fromEntries(inputsOf(card).map((i) => [i.id, i.value]));
+    expect(values).toMatchObject({ name: 'Riverside Health Partnership', category: 'community', dateFormed: '2026-04-01', statutory: 'no' });
+  });
+
+  it('carries the draft, version and step in every action, as the use case checks them', () => {
+    for (const step of journey.steps) {
+      for (const action of executeActions(stepCard(step.key))) {
+        expect(cardRef(action.data as Node)).toEqual({ draftId: 'draft-42', version: 7, step: step.key });
+      }
+    }
+  });
+
+  it('offers Back on every step but the first', () => {
+    const titles = (step: string) => executeActions(stepCard(step)).map((a) => a.title);
+    expect(titles('screening.criteria')).toEqual(['Next', 'Save and close']);
+    expect(titles('screening.exclusions')).toEqual(['Back', 'Next', 'Save and close']);
+  });
+
+  it('says "Review answers" on the last registration step and when editing from the summary', () => {
+    const nextTitle = (card: Card) => executeActions(card).find((a) => a.verb === Verb.next)?.title;
+    expect(nextTitle(stepCard('registration.governance'))).toBe('Review answers');
+    expect(nextTitle(stepCard('registration.people', { returnToSummary: true }))).toBe('Review answers');
+    expect(nextTitle(stepCard('registration.people'))).toBe('Next');
+  });
+
+  it('shows each error under its question, and the notice at the top', () => {
+    const card = stepCard('registration.identity', {}, { errors: { dateFormed: 'Please enter a real date (YYYY-MM-DD).' }, notice: 'STALE_CARD' });
+    const texts = ofType(card, 'TextBlock');
+    expect(texts.find((t) => t.text === 'Please enter a real date (YYYY-MM-DD).')?.color).toBe('Attention');
+    expect(texts.map((t) => t.text)).toContain(MESSAGE.STALE_CARD.text);
+  });
+
+  it('marks required questions, and conditional ones with their condition', () => {
+    const labels = Object.fromEntries(inputsOf(stepCard('registration.governance')).map((i) => [i.id, i.label]));
+    expect(labels.formalContract).toBe('Is there a formal contract? (required)');
+    expect(labels.contractLink).toBe('If yes, link to the contract (only if yes)');
+    expect(labels.comments).toBe('Anything else the approver should know?');
+  });
+});
+
+describe('outcome cards', () => {
+  it('offers only "Change my answers" to an arrangement screened out, and says what it is instead', () => {
+    const card = SAMPLES.find((s) => s.name === 'screening-outcome, screened out')?.card as Card;
+    expect(executeActions(card).map((a) => a.verb)).toEqual([Verb.back]);
+    expect(ofType(card, 'TextBlock').map((t) => t.text)).toEqual(
+      expect.arrayContaining(['This is not a partnership', '- It is a shared service', expect.stringMatching(/^It is a shared service \(another authority/)]),
+    );
+  });
+
+  it('lets a partnership continue', () => {
+    expect(executeActions(stepCard('screening-outcome')).map((a) => a.verb)).toEqual([Verb.back, Verb.next, Verb.save]);
+  });
+});
+
+describe('the summary', () => {
+  it('has an Edit button for every registration section', () => {
+    const edits = executeActions(stepCard('summary')).filter((a) => a.verb === Verb.edit);
+    expect(edits.map((a) => (a.data as Node).target)).toEqual(registrationSteps(journey).map((s) => s.key));
+    for (const edit of edits) expect(cardRef(edit.data as Node)).toEqual({ draftId: 'draft-42', version: 7, step: 'summary' });
+  });
+
+  it('leaves out questions hidden by their condition', () => {
+    const card = stepCard('summary', { answers: proposalAnswers({ formalContract: 'no', contractLink: 'https://old.example.org' }) });
+    expect(ofType(card, 'TextBlock').map((t) => t.text)).not.toContain('If yes, link to the contract');
+    expect(textRuns(card)).not.toContain('https://old.example.org');
+  });
+
+  it('shows every answer in a person\'s words', () => {
+    const runs = textRuns(stepCard('summary'));
+    expect(runs).toEqual(expect.arrayContaining(['Non-statutory: community-based', 'Support and care to communities; Refurbishing and building homes', '£12,500', 'Quarterly']));
+  });
+});
+
+describe('my partnerships', () => {
+  it('shows the newest 15 drafts and 15 proposals, and says how many more there are', () => {
+    const card = renderMyPartnerships(journey, { drafts: manyDrafts(60), partnerships: manyProposals(60) });
+    expect(executeActions(card).filter((a) => a.verb === Verb.resume)).toHaveLength(15);
+    expect(ofType(card, 'TextBlock').map((t) => t.text)).toContain('90 older items are not shown.');
+  });
+
+  it('offers to continue each draft by its id', () => {
+    const card = renderMyPartnerships(journey, { drafts: manyDrafts(2), partnerships: [] });
+    expect(executeActions(card).filter((a) => a.verb === Verb.resume).map((a) => a.data)).toEqual([{ draftId: 'draft-0' }, { draftId: 'draft-1' }]);
+  });
+});
+
+describe('card size', () => {
+  const long = ['aims', 'anticipatedOutcomes', 'addedValue', 'effectivenessMeasures'];
+  const clipped = Object.fromEntries(long.map((id) => [id, 'That was 2400 characters; the limit is 2000, so only the first 2000 were kept. Please shorten it.']));
+  const inScript = (letter: string) => ({ ...proposalAnswers(), ...Object.fromEntries(long.map((id) => [id, letter.repeat(DEFAULT_MAX_LENGTH.longtext)])) });
+
+  it('keeps a step card under 28 KB when its long answers are clipped at their limit in a non-Latin script', () => {
+    const card = stepCard('registration.purpose', { answers: inScript('ক') }, { errors: clipped });
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(TEAMS_MAX_BYTES);
+  });
+
+  // Limits count characters, not UTF-8 bytes: the long-text limit leaves room for a 3-byte script
+  // (Bengali, Chinese...) in every long answer plus an approver's longest comment.
+  test('keeps a step card sent back for changes under 28 KB with the longest answers and comment in a non-Latin script', () => {
+    const card = stepCard('registration.purpose', { answers: inScript('ক'), changesRequested: `Approver: ${'ক'.repeat(1000)}` }, { errors: clipped });
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(TEAMS_MAX_BYTES);
+  });
+});
