@@ -127,6 +127,7 @@ function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof c
   const screening = draft.screening;
   return expandCard('summary', {
     ...base,
+    changesRequested: draft.changesRequested ?? '',
     screeningOutcome: screening ? { partnership: 'A partnership', possible: 'Possibly a partnership (for the approver to judge)', 'not-a-partnership': 'Not a partnership' }[screening.outcome] : 'Not done',
     significance: draft.significance ? (draft.significance.significant ? `Yes: ${draft.significance.reasons.join('; ')}` : 'No') : 'Not done',
     sections,

@@ -41,7 +41,7 @@ export class TeamsNotifier implements Notifier {
     try {
       const record = (await this.conversations.get(userId)) ?? (await this.createConversation(userId));
       let activityId = '';
-      await this.adapter.continueConversationAsync(this.options.botAppId, referenceOf(record), async (context: TurnContext) => {
+      await this.continueWith(referenceOf(record), async (context) => {
         const sent = await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
         activityId = sent?.id ?? '';
       });
@@ -57,7 +57,7 @@ export class TeamsNotifier implements Notifier {
     const record = await this.conversations.get(message.userId);
     if (!record) return false;
     try {
-      await this.adapter.continueConversationAsync(this.options.botAppId, { ...referenceOf(record), conversation: { ...referenceOf(record).conversation!, id: message.conversationId } }, async (context) => {
+      await this.continueWith({ ...referenceOf(record), conversation: { ...referenceOf(record).conversation!, id: message.conversationId } }, async (context) => {
         const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
         activity.id = message.activityId;
         await context.updateActivity(activity);
@@ -67,6 +67,22 @@ export class TeamsNotifier implements Notifier {
       this.logger.warn({ err, userId: message.userId }, 'card not updated');
       return false;
     }
+  }
+
+  /**
+   * The adapter hands an error thrown inside a proactive turn to its onTurnError
+   * handler and returns normally; we need it back to tell "sent" from "blocked".
+   */
+  private async continueWith(reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>): Promise<void> {
+    let failure: unknown;
+    await this.adapter.continueConversationAsync(this.options.botAppId, reference, async (context) => {
+      try {
+        await logic(context);
+      } catch (err) {
+        failure = err;
+      }
+    });
+    if (failure) throw failure;
   }
 
   /** Creates the 1:1 chat by Entra object id (works once the app is installed for the person). */
