@@ -2,6 +2,8 @@ import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import type { Request, Response } from 'restify';
 import { ConfigRouting } from './adapters/approvals/config-routing';
+import { GraphManagerRouting } from './adapters/approvals/graph-manager-routing';
+import { graphToken } from './adapters/approvals/graph-token';
 import { TeamsNotifier } from './adapters/teams/teams-notifier';
 import { createBot } from './bot/application';
 import { BackgroundTasks } from './bot/background';
@@ -64,7 +66,10 @@ export function createApp(deps: AppDeps): BuiltApp {
     adapter,
     notifier,
     background,
-    routing: new ConfigRouting(config.approvals),
+    routing:
+      config.approvals.route === 'manager'
+        ? new GraphManagerRouting(config.approvals, { baseUrl: config.approvals.graphBaseUrl, token: graphToken(config.approvals.graphBaseUrl) }, deps.logger)
+        : new ConfigRouting(config.approvals),
     registerOwners: config.approvals.registerOwners,
     reviewIntervalMonths: config.approvals.reviewIntervalMonths,
     fundingThreshold: config.fundingThreshold,

@@ -36,6 +36,8 @@ export interface ApprovalSettings {
   readonly registerOwners: readonly string[];
   readonly route: 'config' | 'manager';
   readonly reviewIntervalMonths: number;
+  /** Microsoft Graph, for APPROVAL_ROUTE=manager. */
+  readonly graphBaseUrl: string;
   /** No approvers configured outside production: the proposer approves their own proposals. */
   readonly localMode: boolean;
 }
@@ -93,6 +95,9 @@ function approvalSettings(env: Env, production: boolean): ApprovalSettings {
   const approvers = people(env, 'APPROVERS');
   const route = (env.APPROVAL_ROUTE?.trim() || 'config') as ApprovalSettings['route'];
   if (route !== 'config' && route !== 'manager') throw new ConfigError('APPROVAL_ROUTE', `must be config or manager, got "${route}"`);
+  if (route === 'manager' && approvers.length === 0) {
+    throw new ConfigError('APPROVERS', 'is required with APPROVAL_ROUTE=manager: it is the fallback when no manager is found');
+  }
   if (production && approvers.length === 0) {
     throw new ConfigError('APPROVERS', 'is required when NODE_ENV=production (self-approval is for local runs only)');
   }
@@ -102,6 +107,7 @@ function approvalSettings(env: Env, production: boolean): ApprovalSettings {
     registerOwners: people(env, 'REGISTER_OWNERS'),
     route,
     reviewIntervalMonths: integer(env, 'REVIEW_INTERVAL_MONTHS', 12, 1, 60),
+    graphBaseUrl: env.GRAPH_BASE_URL?.trim() || 'https://graph.microsoft.com/v1.0',
     localMode: !production && approvers.length === 0,
   };
 }

@@ -278,3 +278,37 @@ describe('local mode', () => {
     }
   });
 });
+
+describe('routing to the line manager (APPROVAL_ROUTE=manager)', () => {
+  it("sends the approval card to the proposer's manager from Graph, and falls back to APPROVERS, saying so, when there is none", async () => {
+    const { startGraphDouble } = await import('../doubles/graph');
+    const graph = await startGraphDouble();
+    const bot = await startBotUnderTest({ APPROVAL_ROUTE: 'manager', APPROVERS: ANNE, GRAPH_BASE_URL: graph.url });
+    try {
+      const anne = bot.chat('Anne Approver');
+      const mo = bot.chat('Mo Manager');
+      await anne.say('help');
+      await mo.say('help');
+      const pat = bot.chat('Pat Managed');
+      graph.setManager(pat.user.aadObjectId, mo.user.aadObjectId);
+      await submit(pat, 'Managed Partnership');
+      const card = await waitForApprovalCard(bot, mo, 'Managed Partnership');
+      expect(buttons(card.card)).toEqual(['Approve', 'Request changes', 'Reject']);
+      expect(approvalCardsFor(anne, 'Managed Partnership')).toHaveLength(0);
+      expect(graph.requests[0].path).toBe(`/v1.0/users/${pat.user.aadObjectId}/manager`);
+
+      const orphan = bot.chat('Ola Orphan');
+      await submit(orphan, 'Unmanaged Partnership');
+      const fallback = await waitForApprovalCard(bot, anne, 'Unmanaged Partnership');
+      expect(textOf(fallback.card)).toContain('line manager could not be found');
+
+      graph.failWith(503);
+      const outage = bot.chat('Otto Outage');
+      await submit(outage, 'Outage Partnership');
+      expect(textOf((await waitForApprovalCard(bot, anne, 'Outage Partnership')).card)).toContain('line manager could not be found');
+    } finally {
+      await bot.close();
+      await graph.close();
+    }
+  });
+});
