@@ -31,23 +31,10 @@ const VARIABLE_FORMATS = {
 
 class PackageError extends Error {}
 
-// ---------------------------------------------------------------- CRC-32
 
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
+/** CRC-32 of PNG chunks and ZIP entries: zlib has it since Node 20.15 (package.json needs 20.19+). */
 function crc32(buf) {
-  if (typeof zlib.crc32 === 'function') return zlib.crc32(buf) >>> 0; // Node >= 20.15
-  let c = 0xffffffff;
-  for (let i = 0; i < buf.length; i++) c = CRC_TABLE[(c ^ buf[i]) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  return zlib.crc32(buf) >>> 0;
 }
 
 // ---------------------------------------------------------------- ZIP (store only)

@@ -9,45 +9,41 @@ export interface ShownCard {
   readonly messageId: string;
 }
 
-/** Every Action.Execute on a card, top-level or inside ActionSets. */
-export function actionsOf(card: Card): Card[] {
-  const found: Card[] = [];
+/** Visits every object inside a card's body and actions, depth first. */
+function visit(card: Card, pick: (node: Card) => void): void {
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) return node.forEach(walk);
     if (!node || typeof node !== 'object') return;
-    const n = node as Card;
-    if (n.type === 'Action.Execute') found.push(n);
-    for (const value of Object.values(n)) if (value && typeof value === 'object') walk(value);
+    pick(node as Card);
+    for (const value of Object.values(node)) if (value && typeof value === 'object') walk(value);
   };
   walk(card.actions ?? []);
   walk(card.body ?? []);
+}
+
+/** Every Action.Execute on a card, top-level or inside ActionSets. */
+export function actionsOf(card: Card): Card[] {
+  const found: Card[] = [];
+  visit(card, (n) => {
+    if (n.type === 'Action.Execute') found.push(n);
+  });
   return found;
 }
 
 /** All the text a person would read on a card. */
 export function textOf(card: Card): string {
   const parts: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const n = node as Card;
+  visit({ body: card.body ?? [] }, (n) => {
     for (const key of ['text', 'title', 'value', 'label']) if (typeof n[key] === 'string') parts.push(n[key]);
-    for (const value of Object.values(n)) if (value && typeof value === 'object') walk(value);
-  };
-  walk(card.body ?? []);
+  });
   return parts.join('\n');
 }
 
 export function inputIdsOf(card: Card): string[] {
   const ids: string[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object') return;
-    const n = node as Card;
+  visit({ body: card.body ?? [] }, (n) => {
     if (typeof n.type === 'string' && n.type.startsWith('Input.') && typeof n.id === 'string') ids.push(n.id);
-    for (const value of Object.values(n)) if (value && typeof value === 'object') walk(value);
-  };
-  walk(card.body ?? []);
+  });
   return ids;
 }
 
