@@ -27,6 +27,8 @@ export interface Config {
   /** Where proactive 1:1 chats are created for people who never wrote to the bot. */
   readonly botServiceUrl: string;
   readonly approvals: ApprovalSettings;
+  /** Where the register lives; SharePoint's own settings are read by adapters/sharepoint. */
+  readonly registerStore: 'sqlite' | 'sharepoint';
 }
 
 export interface ApprovalSettings {
@@ -112,6 +114,12 @@ function approvalSettings(env: Env, production: boolean): ApprovalSettings {
   };
 }
 
+function registerStore(env: Env): Config['registerStore'] {
+  const value = env.REGISTER_STORE?.trim() || 'sqlite';
+  if (value !== 'sqlite' && value !== 'sharepoint') throw new ConfigError('REGISTER_STORE', `must be sqlite or sharepoint, got "${value}"`);
+  return value;
+}
+
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const threshold = Number(env.SIGNIFICANT_FUNDING_THRESHOLD ?? '50000');
@@ -130,5 +138,6 @@ export function loadConfig(env: Env): Config {
     organisation: env.ORGANISATION_NAME?.trim() || 'Organisation',
     botServiceUrl: env.BOT_SERVICE_URL?.trim() || 'https://smba.trafficmanager.net/teams/',
     approvals: Object.freeze(approvalSettings(env, production)),
+    registerStore: registerStore(env),
   });
 }

@@ -1,11 +1,13 @@
 import { join } from 'node:path';
 import * as restify from 'restify';
 import { randomIds, systemClock } from './adapters/system';
+import { openSharePointRegister, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
 import { openSqliteStores } from './adapters/sqlite';
 import { createApp, type AppDeps, type BuiltApp } from './app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Clock } from './ports/clock';
+import type { Register } from './ports/register';
 import { loadProposalJourney } from './questionnaires';
 
 export interface RunningServer {
@@ -66,12 +68,21 @@ export interface ServerOptions {
   readonly logger?: Logger;
   /** Tests stand on a chosen day. */
   readonly clock?: Clock;
+  /** Keep the register in SharePoint (REGISTER_STORE=sharepoint); drafts and the rest stay in SQLite. */
+  readonly sharePoint?: SharePointSettings;
 }
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
-  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, clock: options.clock ?? systemClock, ids: randomIds, logger };
+  let register: Register = stores.register;
+  try {
+    if (options.sharePoint) register = await openSharePointRegister(options.sharePoint, logger);
+  } catch (err) {
+    stores.close();
+    throw err;
+  }
+  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, register, clock: options.clock ?? systemClock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
   await new Promise<void>((resolve, reject) => {
@@ -94,8 +105,10 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
 
 async function main(): Promise<void> {
   let config: Config;
+  let sharePoint: SharePointSettings | undefined;
   try {
     config = loadConfig(process.env);
+    sharePoint = config.registerStore === 'sharepoint' ? sharePointSettings(process.env) : undefined;
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);
@@ -105,7 +118,7 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  const running = await startServer(config, { logger });
+  const running = await startServer(config, { logger, sharePoint });
   const stop = () => {
     running.close().finally(() => process.exit(0));
   };

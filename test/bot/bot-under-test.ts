@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
-import { startServer, type RunningServer } from '../../src/server';
+import { startServer, type RunningServer, type ServerOptions } from '../../src/server';
 import { startBotConnector, type BotConnectorDouble } from '../doubles/bot-connector';
 import { teamsUser } from '../doubles/teams-activity';
 import { proposalAnswers } from '../fixtures/builders';
@@ -20,11 +20,11 @@ export interface BotUnderTest {
 }
 
 /** The real server on a free port, on SQLite in a temp folder, replying to a Bot Connector double. */
-export async function startBotUnderTest(env: Record<string, string> = {}): Promise<BotUnderTest> {
+export async function startBotUnderTest(env: Record<string, string> = {}, options: ServerOptions = {}): Promise<BotUnderTest> {
   const connector = await startBotConnector();
   const dataDir = mkdtempSync(join(tmpdir(), 'prb-bot-'));
   const config = () => loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', BOT_SERVICE_URL: connector.url, ...env });
-  let server: RunningServer = await startServer(config());
+  let server: RunningServer = await startServer(config(), options);
   return {
     connector,
     dataDir,
@@ -33,7 +33,7 @@ export async function startBotUnderTest(env: Record<string, string> = {}): Promi
     idle: () => server.idle(),
     restart: async () => {
       await server.close();
-      server = await startServer(config());
+      server = await startServer(config(), options);
     },
     close: async () => {
       await server.close();
