@@ -29,6 +29,8 @@ export interface Config {
   readonly approvals: ApprovalSettings;
   /** Where the register lives; SharePoint's own settings are read by adapters/sharepoint. */
   readonly registerStore: 'sqlite' | 'sharepoint';
+  /** How often writes kept while SharePoint was unreachable are retried (REGISTER_STORE=sharepoint). */
+  readonly outboxDrainSeconds: number;
 }
 
 export interface ApprovalSettings {
@@ -139,5 +141,6 @@ export function loadConfig(env: Env): Config {
     botServiceUrl: env.BOT_SERVICE_URL?.trim() || 'https://smba.trafficmanager.net/teams/',
     approvals: Object.freeze(approvalSettings(env, production)),
     registerStore: registerStore(env),
+    outboxDrainSeconds: integer(env, 'OUTBOX_DRAIN_SECONDS', 30, 1, 3600),
   });
 }

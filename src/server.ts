@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as restify from 'restify';
+import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
 import { randomIds, systemClock } from './adapters/system';
 import { openSharePointRegister, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
 import { openSqliteStores } from './adapters/sqlite';
@@ -75,14 +76,21 @@ export interface ServerOptions {
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
+  const clock = options.clock ?? systemClock;
   let register: Register = stores.register;
+  let stopDrain: (() => Promise<void>) | undefined;
   try {
-    if (options.sharePoint) register = await openSharePointRegister(options.sharePoint, logger);
+    if (options.sharePoint) {
+      // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
+      const outbox = new OutboxRegister(await openSharePointRegister(options.sharePoint, logger), stores.outbox, clock, logger);
+      register = outbox;
+      stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
+    }
   } catch (err) {
     stores.close();
     throw err;
   }
-  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, register, clock: options.clock ?? systemClock, ids: randomIds, logger };
+  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, register, clock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
   await new Promise<void>((resolve, reject) => {
@@ -98,6 +106,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.idle();
+      await stopDrain?.();
       stores.close();
     },
   };

@@ -32,3 +32,16 @@ export class DuplicateError extends Error {
     this.name = 'DuplicateError';
   }
 }
+
+/**
+ * Thrown by a store that cannot be reached (after its own retries): an outage,
+ * not an answer. Adapters subclass it; callers that keep work for later (the
+ * outbox) look for this class, never for an adapter's own error.
+ */
+export class StoreUnavailableError extends Error {
+  readonly code = 'STORE_UNAVAILABLE' as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}

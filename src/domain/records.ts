@@ -63,6 +63,16 @@ export interface Partnership {
 
 export type NewPartnership = Omit<Partnership, 'etag'>;
 
+/**
+ * The etag of an item whose latest write is kept locally because the register
+ * could not be reached: it is not in the register yet, and will be shortly.
+ */
+export const PENDING_SYNC_ETAG_PREFIX = 'pending-sync:';
+
+export function isPendingSync(partnership: Pick<Partnership, 'etag'>): boolean {
+  return partnership.etag.startsWith(PENDING_SYNC_ETAG_PREFIX);
+}
+
 export interface AuditEntry {
   readonly subjectId: string;
   readonly at: string;

@@ -2,7 +2,7 @@ import { DECISION_LABEL, type DecisionRecord } from '../domain/approval';
 import type { Journey } from '../domain/journey';
 import { STATUS_LABEL } from '../domain/lifecycle';
 import { displayAnswer, type Question } from '../domain/questionnaire';
-import type { Partnership } from '../domain/records';
+import { isPendingSync, type Partnership } from '../domain/records';
 import { formatDate } from './journey-views';
 import { expandCard, type Card } from './templates';
 
@@ -64,7 +64,7 @@ export function renderApproval(journey: Journey, p: Partnership, viewer: Approva
     statusText: status.text,
     statusTone: status.tone,
     decisionComment: p.approval?.last?.comment ?? '',
-    note: p.approval?.route.note ?? '',
+    note: [p.approval?.route.note ?? '', isPendingSync(p) ? 'SharePoint is not reachable just now; this is saved and the register will be updated shortly.' : ''].filter((n) => n !== '').join(' '),
     proposer: p.proposer.name,
     submitted: formatDate(p.submittedAt),
     category: displayAnswer(questions.get('category')!, p.category) || p.category,

@@ -2,7 +2,7 @@ import type { ErrorCode } from '../domain/errors';
 import { progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
 import { STATUS_LABEL } from '../domain/lifecycle';
 import { displayAnswer, isShown, maxLengthOf, type FieldErrors, type Question } from '../domain/questionnaire';
-import type { Draft, Partnership } from '../domain/records';
+import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import { ARRANGEMENT_LABEL } from '../domain/screening';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { MESSAGE } from './messages';
@@ -150,8 +150,12 @@ export function renderSaved(draft: Draft): Card {
   );
 }
 
+/** Said when a write is kept locally because SharePoint could not be reached (the outbox writes it later). */
+export const PENDING_SYNC_NOTE = 'SharePoint is not reachable just now; your proposal is saved and will appear in the register shortly.';
+
 export function renderSubmitted(partnership: Partnership): Card {
-  return renderMessage('Proposal submitted', `"${clip(partnership.name, 150)}" is waiting for approval. I will tell you when it has been decided.`, {
+  const pending = isPendingSync(partnership) ? ` ${PENDING_SYNC_NOTE}` : '';
+  return renderMessage('Proposal submitted', `"${clip(partnership.name, 150)}" is waiting for approval. I will tell you when it has been decided.${pending}`, {
     facts: [
       { title: 'Status', value: STATUS_LABEL[partnership.status] },
       { title: 'Submitted', value: formatDate(partnership.submittedAt) },

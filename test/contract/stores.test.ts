@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openMemoryStores } from '../../src/adapters/memory/memory-stores';
-import { openDatabase, openSqliteStores } from '../../src/adapters/sqlite';
+import { MemoryRegister, openMemoryStores } from '../../src/adapters/memory/memory-stores';
+import { OutboxRegister } from '../../src/adapters/outbox';
+import { openDatabase, openSqliteStores, SqliteOutbox } from '../../src/adapters/sqlite';
+import { systemClock } from '../../src/adapters/system';
 import type { AuditLog } from '../../src/ports/audit-log';
 import type { ConversationDirectory } from '../../src/ports/conversation-directory';
 import type { Drafts } from '../../src/ports/drafts';
@@ -52,6 +54,13 @@ for (const { name, open } of implementations) {
   describeConversationDirectoryContract(name, one(open, 'conversations'));
 }
 
+// The outbox decorator passes every call through while the register it wraps answers.
+describeRegisterContract('outbox over memory', async () => {
+  const db = openDatabase(':memory:');
+  const store = new OutboxRegister(new MemoryRegister(), new SqliteOutbox(db), systemClock);
+  return { store, close: () => void db.close() };
+});
+
 describe('SQLite file database', () => {
   it('keeps everything across closing and reopening', async () => {
     const file = nextDatabaseFile();
@@ -82,7 +91,7 @@ describe('SQLite file database', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(db.pragma('user_version', { simple: true })).toBe(3);
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
     } finally {
       db.close();
     }

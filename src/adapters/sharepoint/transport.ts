@@ -1,4 +1,5 @@
 import type { Queryable } from '@pnp/queryable';
+import { StoreUnavailableError } from '../../domain/errors';
 import type { RetrySettings } from './settings';
 
 /**
@@ -18,8 +19,7 @@ import type { RetrySettings } from './settings';
 /** Set on an answer that followed an attempt whose outcome is unknown (a timeout or a dropped connection). */
 export const AFTER_UNKNOWN_OUTCOME = 'x-partnership-register-after-unknown-outcome';
 
-export class SharePointUnavailableError extends Error {
-  readonly code = 'STORE_UNAVAILABLE' as const;
+export class SharePointUnavailableError extends StoreUnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'SharePointUnavailableError';

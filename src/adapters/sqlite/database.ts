@@ -60,6 +60,25 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (subject_id, conversation_id, activity_id)
   );
   `,
+  `
+  CREATE TABLE outbox (
+    seq INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('create', 'update')),
+    subject_id TEXT NOT NULL,
+    idempotency_key TEXT,
+    base_etag TEXT,
+    revision INTEGER NOT NULL DEFAULT 1,
+    json TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'conflict')),
+    queued_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX outbox_by_state ON outbox (state, seq);
+  CREATE INDEX outbox_by_subject ON outbox (subject_id, state, seq);
+  CREATE INDEX outbox_by_key ON outbox (idempotency_key, state);
+  `,
 ];
 
 /** Opens (creating if need be) and migrates a database; ':memory:' gives a private one. */

@@ -2,6 +2,7 @@ import { openDatabase } from './database';
 import { SqliteAuditLog } from './sqlite-audit-log';
 import { SqliteConversationDirectory } from './sqlite-conversation-directory';
 import { SqliteDrafts } from './sqlite-drafts';
+import { SqliteOutbox } from './sqlite-outbox';
 import { SqliteRegister } from './sqlite-register';
 import { SqliteSentCards } from './sqlite-sent-cards';
 
@@ -9,6 +10,7 @@ export { openDatabase, type SqliteDatabase } from './database';
 export { SqliteAuditLog } from './sqlite-audit-log';
 export { SqliteConversationDirectory } from './sqlite-conversation-directory';
 export { SqliteDrafts } from './sqlite-drafts';
+export { SqliteOutbox, type OutboxEntry, type OutboxKind, type OutboxState } from './sqlite-outbox';
 export { SqliteRegister } from './sqlite-register';
 export { SqliteSentCards } from './sqlite-sent-cards';
 
@@ -21,6 +23,8 @@ export function openSqliteStores(file: string) {
     audit: new SqliteAuditLog(db),
     conversations: new SqliteConversationDirectory(db),
     sentCards: new SqliteSentCards(db),
+    /** Register writes kept while SharePoint is unreachable (used only with REGISTER_STORE=sharepoint). */
+    outbox: new SqliteOutbox(db),
     close(): void {
       db.close();
     },

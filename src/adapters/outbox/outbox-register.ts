@@ -1,0 +1,419 @@
+import { isDeepStrictEqual } from 'node:util';
+import { formatReference, REFERENCE_PATTERN, sequenceOf } from '../../domain/approval';
+import { DuplicateError, StoreUnavailableError, VersionConflictError } from '../../domain/errors';
+import type { PartnershipStatus } from '../../domain/lifecycle';
+import { isPendingSync, PENDING_SYNC_ETAG_PREFIX, type NewPartnership, type Partnership } from '../../domain/records';
+import type { Logger } from '../../logger';
+import type { Clock } from '../../ports/clock';
+import type { Register } from '../../ports/register';
+import type { OutboxEntry, OutboxKind, SqliteOutbox } from '../sqlite/sqlite-outbox';
+
+/**
+ * A Register that keeps writes it cannot make. It wraps the register of record
+ * (SharePoint): while that answers, every call passes through unchanged, so the
+ * Register contract holds. When it throws StoreUnavailableError (down after its
+ * own retries), a create or update is kept in a SQLite outbox and returned as
+ * the person expects it, with a `pending-sync:` etag; `drain()` writes the
+ * outbox in order once the register is back.
+ *
+ * Exactly once:
+ * - A create is replayed with its idempotency key, so a create that landed
+ *   before its answer was lost is found, not added twice.
+ * - An update is replayed with IF-MATCH on the etag it was based on. A 412 is
+ *   never overwritten: unless the item already holds exactly our state (our
+ *   write landed, its answer was lost), the entry is kept as a `conflict`,
+ *   logged, and listed by `conflicts()`.
+ * - While an item has a pending write, reads of it return the pending state and
+ *   a write must carry its pending etag: two approvers deciding during an
+ *   outage still get one winner and one VersionConflictError.
+ *
+ * Trade-offs, chosen for simplicity:
+ * - Each call still tries the register first (no circuit breaker), so a write
+ *   during an outage waits out the transport's retries before it is kept.
+ * - Reads while the register is down: an item with a pending write is served
+ *   from the outbox; any other item from the last copy this process read (in
+ *   memory, the most recent LAST_SEEN_LIMIT items); a list from its pending
+ *   items alone, which may be incomplete; with none of these, the outage is
+ *   thrown as before ("try again"). A decision based on a stale copy meets a 412
+ *   when drained and becomes a conflict: never a silent overwrite.
+ * - A reference taken while the register is down comes from the pending writes
+ *   and the highest reference this process has seen. If another item took it
+ *   meanwhile, the drain takes the next free number and keeps the change in
+ *   `renumbered()` and the log; the audit entry and the cards already sent keep
+ *   the first number (the decorator has no audit log).
+ * - A conflict is not told to the person who made the write; it waits in the
+ *   outbox for a report. The renumbered list lives in memory (the log keeps it).
+ */
+
+/** How many items the last-copy cache keeps, least recently read dropped first. */
+const LAST_SEEN_LIMIT = 5000;
+const MAX_RENUMBER_ATTEMPTS = 50;
+
+export interface OutboxConflict {
+  readonly seq: number;
+  readonly kind: OutboxKind;
+  readonly subjectId: string;
+  /** The state the write would have made. */
+  readonly wanted: NewPartnership;
+  readonly baseEtag?: string;
+  readonly reason: string;
+  readonly queuedAt: string;
+  readonly at: string;
+}
+
+export interface Renumbered {
+  readonly subjectId: string;
+  readonly from: string;
+  readonly to: string;
+  readonly at: string;
+}
+
+export interface DrainReport {
+  readonly written: number;
+  readonly conflicts: number;
+  readonly renumbered: number;
+  /** Entries still waiting. */
+  readonly left: number;
+  /** The register was still unreachable: the drain stopped at the first entry it could not write. */
+  readonly unavailable: boolean;
+}
+
+type Replayed =
+  | { readonly kind: 'written'; readonly landed: Partnership; readonly ours: boolean; readonly renamed?: { from: string; to: string } }
+  | { readonly kind: 'conflict'; readonly reason: string };
+
+function pendingEtagOf(entry: Pick<OutboxEntry, 'seq' | 'revision'>): string {
+  return `${PENDING_SYNC_ETAG_PREFIX}${entry.seq}.${entry.revision}`;
+}
+
+/** The entry's partnership is parsed afresh on every read, so this is the caller's own copy. */
+function stateOf(entry: OutboxEntry): Partnership {
+  return { ...entry.partnership, etag: pendingEtagOf(entry) };
+}
+
+function isUnavailable(err: unknown): err is StoreUnavailableError {
+  return err instanceof StoreUnavailableError;
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function contentOf(p: NewPartnership): unknown {
+  const { etag: _etag, ...rest } = p as Partnership;
+  return JSON.parse(JSON.stringify(rest));
+}
+
+function sameContent(a: NewPartnership, b: NewPartnership): boolean {
+  return isDeepStrictEqual(contentOf(a), contentOf(b));
+}
+
+function newestFirst(items: Partnership[]): Partnership[] {
+  return items.sort((x, y) => (x.updatedAt === y.updatedAt ? 0 : x.updatedAt < y.updatedAt ? 1 : -1));
+}
+
+function higherReference(a: string | undefined, b: string | undefined, year: number): string | undefined {
+  return sequenceOf(b, year) > sequenceOf(a, year) ? b : a;
+}
+
+export class OutboxRegister implements Register {
+  private readonly lastSeen = new Map<string, Partnership>();
+  private readonly highestSeen = new Map<number, string>();
+  private readonly renumberings: Renumbered[] = [];
+  private draining: Promise<DrainReport> | undefined;
+
+  constructor(
+    private readonly inner: Register,
+    private readonly outbox: SqliteOutbox,
+    private readonly clock: Clock,
+    private readonly logger?: Logger,
+  ) {}
+
+  async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
+    const queued = this.outbox.pendingCreate(idempotencyKey);
+    if (queued) return stateOf(queued);
+    if (this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
+    try {
+      return this.seen(await this.inner.create(partnership, idempotencyKey));
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      return this.queueCreate(partnership, idempotencyKey, err);
+    }
+  }
+
+  async get(id: string): Promise<Partnership | undefined> {
+    const latest = this.latestPending(id);
+    if (latest) return stateOf(latest);
+    try {
+      const found = await this.inner.get(id);
+      if (!found) this.lastSeen.delete(id);
+      return found && this.seen(found);
+    } catch (err) {
+      const known = isUnavailable(err) ? this.lastSeen.get(id) : undefined;
+      if (!known) throw err;
+      this.logger?.warn({ subjectId: id, err: reasonOf(err) }, 'register unreachable: serving the last copy read');
+      return structuredClone(known);
+    }
+  }
+
+  async update(partnership: Partnership): Promise<Partnership> {
+    if (this.latestPending(partnership.id)) return this.queueUpdate(partnership);
+    // A pending etag whose write has since been made is stale, like any etag the register never issued.
+    if (isPendingSync(partnership)) throw new VersionConflictError('partnership', partnership.id);
+    try {
+      return this.seen(await this.inner.update(partnership));
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      return this.queueUpdate(partnership, err);
+    }
+  }
+
+  listByProposer(proposerId: string): Promise<Partnership[]> {
+    return this.listed(() => this.inner.listByProposer(proposerId), (p) => p.proposer.id === proposerId);
+  }
+
+  listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
+    return this.listed(() => this.inner.listByStatus(status), (p) => p.status === status);
+  }
+
+  async latestReference(year: number): Promise<string | undefined> {
+    let best: string | undefined;
+    for (const p of this.pendingStates().values()) best = higherReference(best, p.reference, year);
+    try {
+      const stored = await this.inner.latestReference(year);
+      this.noteReference(stored);
+      return higherReference(best, stored, year);
+    } catch (err) {
+      if (!isUnavailable(err)) throw err;
+      this.logger?.warn({ year, err: reasonOf(err) }, 'register unreachable: the next reference follows the highest seen; a clash is renumbered when the outbox drains');
+      return higherReference(best, this.highestSeen.get(year), year);
+    }
+  }
+
+  /** Writes every pending entry, oldest first; one drain at a time. */
+  drain(): Promise<DrainReport> {
+    this.draining ??= this.replayAll().finally(() => {
+      this.draining = undefined;
+    });
+    return this.draining;
+  }
+
+  /** Writes the register refused because the item changed meanwhile: kept for a person to resolve. */
+  conflicts(): OutboxConflict[] {
+    return this.outbox.conflicts().map((e) => ({
+      seq: e.seq,
+      kind: e.kind,
+      subjectId: e.subjectId,
+      wanted: e.partnership,
+      baseEtag: e.baseEtag,
+      reason: e.lastError ?? '',
+      queuedAt: e.queuedAt,
+      at: e.updatedAt,
+    }));
+  }
+
+  /** References changed at drain because another item had taken them meanwhile. */
+  renumbered(): Renumbered[] {
+    return this.renumberings.map((r) => ({ ...r }));
+  }
+
+  pendingWrites(): number {
+    return this.outbox.pending().length;
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+
+  private latestPending(id: string): OutboxEntry | undefined {
+    return this.outbox.pendingOf(id).at(-1);
+  }
+
+  /** The state each item with pending writes will have, by id. */
+  private pendingStates(): Map<string, Partnership> {
+    const states = new Map<string, Partnership>();
+    for (const entry of this.outbox.pending()) states.set(entry.subjectId, stateOf(entry));
+    return states;
+  }
+
+  private queueCreate(partnership: NewPartnership, idempotencyKey: string, cause: unknown): Partnership {
+    const entry = this.outbox.transaction(() => {
+      const earlier = this.outbox.pendingCreate(idempotencyKey);
+      if (earlier) return earlier;
+      if (this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
+      return this.outbox.add({ kind: 'create', partnership, idempotencyKey, at: this.now() });
+    });
+    this.logger?.warn({ subjectId: partnership.id, seq: entry.seq, err: reasonOf(cause) }, 'register unreachable: the new item is kept in the outbox');
+    return stateOf(entry);
+  }
+
+  /** Synchronous from check to write, so two turns cannot both base a write on the same state. */
+  private queueUpdate(partnership: Partnership, cause?: unknown): Partnership {
+    const entry = this.outbox.transaction(() => {
+      this.refuseTakenReference(partnership);
+      const latest = this.latestPending(partnership.id);
+      const at = this.now();
+      if (!latest) {
+        const known = this.lastSeen.get(partnership.id);
+        if (isPendingSync(partnership) || (known && known.etag !== partnership.etag)) throw new VersionConflictError('partnership', partnership.id);
+        return this.outbox.add({ kind: 'update', partnership, baseEtag: partnership.etag, at });
+      }
+      if (partnership.etag !== pendingEtagOf(latest)) throw new VersionConflictError('partnership', partnership.id);
+      // A pending create stays as it was sent, so its replay can tell an earlier landing of it from someone's edit.
+      if (latest.kind === 'create') return this.outbox.add({ kind: 'update', partnership, baseEtag: pendingEtagOf(latest), at });
+      return this.outbox.revise(latest.seq, partnership, at);
+    });
+    this.logger?.warn({ subjectId: partnership.id, seq: entry.seq, revision: entry.revision, err: cause && reasonOf(cause) }, 'register write kept in the outbox');
+    return stateOf(entry);
+  }
+
+  /** The unique Reference column, checked locally against the pending states and the copies last read. */
+  private refuseTakenReference(partnership: NewPartnership): void {
+    const { id, reference } = partnership;
+    if (reference === undefined) return;
+    const known = new Map([...this.lastSeen, ...this.pendingStates()]);
+    if ([...known.values()].some((p) => p.id !== id && p.reference === reference)) throw new DuplicateError('partnership', `reference ${reference}`);
+  }
+
+  private async listed(read: () => Promise<Partnership[]>, belongs: (p: Partnership) => boolean): Promise<Partnership[]> {
+    // The outbox is read first: an entry written to the register while the list is read is still shown, by its pending state.
+    const pending = this.pendingStates();
+    let stored: Partnership[];
+    try {
+      stored = await read();
+    } catch (err) {
+      const own = isUnavailable(err) ? [...pending.values()].filter(belongs) : [];
+      if (own.length === 0) throw err;
+      this.logger?.warn({ err: reasonOf(err), shown: own.length }, 'register unreachable: listing only the items kept in the outbox');
+      return newestFirst(own);
+    }
+    for (const p of stored) this.seen(p);
+    if (pending.size === 0) return stored;
+    return newestFirst([...[...pending.values()].filter(belongs), ...stored.filter((p) => !pending.has(p.id))]);
+  }
+
+  private seen(p: Partnership): Partnership {
+    this.noteReference(p.reference);
+    this.lastSeen.delete(p.id);
+    this.lastSeen.set(p.id, structuredClone(p));
+    if (this.lastSeen.size > LAST_SEEN_LIMIT) this.lastSeen.delete(this.lastSeen.keys().next().value as string);
+    return p;
+  }
+
+  private noteReference(reference: string | undefined): void {
+    const match = reference ? REFERENCE_PATTERN.exec(reference) : null;
+    if (!match) return;
+    const year = Number(match[1]);
+    this.highestSeen.set(year, higherReference(this.highestSeen.get(year), reference, year)!);
+  }
+
+  private async replayAll(): Promise<DrainReport> {
+    let written = 0;
+    let conflicts = 0;
+    let renumbered = 0;
+    // Items whose earlier entry failed this round: their later entries wait, to keep each item's order.
+    const held = new Set<string>();
+    const report = (unavailable: boolean): DrainReport => ({ written, conflicts, renumbered, left: this.outbox.pending().length, unavailable });
+    for (const { seq } of this.outbox.pending()) {
+      // Read again: an earlier entry's landing may have rebased it, a turn may have revised it.
+      const entry = this.outbox.get(seq);
+      if (!entry || entry.state !== 'pending' || held.has(entry.subjectId)) continue;
+      let outcome: Replayed;
+      try {
+        outcome = await this.replay(entry);
+      } catch (err) {
+        this.outbox.recordAttempt(seq, reasonOf(err), this.now());
+        if (isUnavailable(err)) return report(true);
+        this.logger?.error({ err, seq, subjectId: entry.subjectId }, 'outbox write failed; kept and tried again on the next drain');
+        held.add(entry.subjectId);
+        continue;
+      }
+      if (outcome.kind === 'conflict') {
+        this.outbox.markConflict(seq, outcome.reason, this.now());
+        this.logger?.error({ seq, subjectId: entry.subjectId, kind: entry.kind, reason: outcome.reason }, 'outbox write refused and kept as a conflict');
+        conflicts += 1;
+        continue;
+      }
+      this.settle(entry, outcome);
+      written += 1;
+      if (outcome.renamed) renumbered += 1;
+    }
+    return report(false);
+  }
+
+  private async replay(entry: OutboxEntry): Promise<Replayed> {
+    if (entry.kind === 'create') {
+      try {
+        const landed = await this.inner.create(entry.partnership, entry.idempotencyKey ?? `outbox:${entry.seq}`);
+        // Not equal: the key found an item that landed before the outage and was edited since.
+        return { kind: 'written', landed, ours: sameContent(landed, entry.partnership) };
+      } catch (err) {
+        if (err instanceof DuplicateError) return { kind: 'conflict', reason: reasonOf(err) };
+        throw err;
+      }
+    }
+    const base = entry.baseEtag;
+    if (!base || isPendingSync({ etag: base })) return { kind: 'conflict', reason: 'it followed a write that was not made' };
+    return this.replayUpdate({ ...entry.partnership, etag: base });
+  }
+
+  private async replayUpdate(wanted: Partnership): Promise<Replayed> {
+    try {
+      return { kind: 'written', landed: await this.inner.update(wanted), ours: true };
+    } catch (err) {
+      if (err instanceof VersionConflictError) return this.afterRefusal(wanted);
+      if (err instanceof DuplicateError && wanted.reference) return this.renumber(wanted, wanted.reference);
+      if (err instanceof DuplicateError) return { kind: 'conflict', reason: reasonOf(err) };
+      throw err;
+    }
+  }
+
+  /** A 412: ours if the item already holds exactly our state (the answer to our write was lost), else someone else's edit. */
+  private async afterRefusal(wanted: Partnership): Promise<Replayed> {
+    const current = await this.inner.get(wanted.id);
+    if (current && sameContent(current, wanted)) return { kind: 'written', landed: current, ours: true };
+    return { kind: 'conflict', reason: current ? 'the item was changed in the register meanwhile (412)' : 'the item is no longer in the register' };
+  }
+
+  /** The reference given while the register was down was taken meanwhile: take the next free one. */
+  private async renumber(wanted: Partnership, from: string): Promise<Replayed> {
+    const match = REFERENCE_PATTERN.exec(from);
+    const year = match ? Number(match[1]) : new Date(wanted.approvedAt ?? wanted.updatedAt).getUTCFullYear();
+    let sequence = sequenceOf(await this.latestReference(year), year);
+    for (let attempt = 0; attempt < MAX_RENUMBER_ATTEMPTS; attempt++) {
+      sequence += 1;
+      const to = formatReference(year, sequence);
+      try {
+        const landed = await this.inner.update({ ...wanted, reference: to });
+        const change: Renumbered = { subjectId: wanted.id, from, to, at: this.now() };
+        this.renumberings.push(change);
+        this.logger?.warn(change, 'reference was taken while the register was unreachable: renumbered (the audit log and cards keep the first number)');
+        return { kind: 'written', landed, ours: true, renamed: { from, to } };
+      } catch (err) {
+        if (err instanceof VersionConflictError) return this.afterRefusal({ ...wanted, reference: to });
+        if (!(err instanceof DuplicateError)) throw err;
+        sequence = Math.max(sequence, sequenceOf(await this.latestReference(year), year));
+      }
+    }
+    return { kind: 'conflict', reason: `no free reference found after ${from} was taken` };
+  }
+
+  /** The entry is written: drop it, or, if a turn replaced its state meanwhile, keep the newer state as an update on top. */
+  private settle(entry: OutboxEntry, outcome: Extract<Replayed, { kind: 'written' }>): void {
+    const { landed, ours, renamed } = outcome;
+    const at = this.now();
+    this.outbox.transaction(() => {
+      if (ours) this.outbox.rebaseFollowers(entry.subjectId, pendingEtagOf(entry), landed.etag, at);
+      else this.logger?.error({ subjectId: entry.subjectId, seq: entry.seq }, 'the item was made before the outage and edited since; later pending writes to it will be kept as conflicts');
+      const now = this.outbox.get(entry.seq);
+      if (!now || now.revision === entry.revision) {
+        this.outbox.remove(entry.seq);
+        return;
+      }
+      // Keeps the revision, so the pending etag the person holds stays current.
+      const carried = renamed && now.partnership.reference === renamed.from ? { ...now.partnership, reference: renamed.to } : undefined;
+      this.outbox.rebase(entry.seq, landed.etag, at, carried);
+    });
+    this.seen(landed);
+  }
+}
