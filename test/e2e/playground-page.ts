@@ -6,7 +6,7 @@ import type { Locator, Page } from 'playwright-core';
  * makeStyles) and change between releases, so these selectors lean on roles,
  * accessible names and the few stable class names:
  *
- * - Composer: the first `role=textbox` (a Lexical contenteditable with no
+ * - Composer: the contenteditable `role=textbox` (a Lexical editor with no
  *   accessible name; its placeholder "Type a message..." is a sibling). Click
  *   it, type with the keyboard, press Enter. `fill()` is not used: Lexical
  *   keeps its own state and ignores DOM writes.
@@ -45,7 +45,8 @@ export interface LoggedActivity {
 }
 
 export function composer(page: Page): Locator {
-  return page.getByRole('textbox').first();
+  // Cards above it may hold text inputs of their own: the composer is the contenteditable one.
+  return page.locator('[contenteditable="true"][role="textbox"]').last();
 }
 
 export function botMessages(page: Page): Locator {
