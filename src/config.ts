@@ -31,6 +31,8 @@ export interface Config {
   readonly registerStore: 'sqlite' | 'sharepoint';
   /** How often writes kept while SharePoint was unreachable are retried (REGISTER_STORE=sharepoint). */
   readonly outboxDrainSeconds: number;
+  /** After SharePoint is found unreachable, how long people's turns skip it and queue writes at once. */
+  readonly registerBreakSeconds: number;
 }
 
 export interface ApprovalSettings {
@@ -142,5 +144,6 @@ export function loadConfig(env: Env): Config {
     approvals: Object.freeze(approvalSettings(env, production)),
     registerStore: registerStore(env),
     outboxDrainSeconds: integer(env, 'OUTBOX_DRAIN_SECONDS', 30, 1, 3600),
+    registerBreakSeconds: integer(env, 'REGISTER_BREAK_SECONDS', 30, 0, 600),
   });
 }

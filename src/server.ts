@@ -82,7 +82,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     if (options.sharePoint) {
       // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
-      const outbox = new OutboxRegister(await openSharePointRegister(options.sharePoint, logger), stores.outbox, clock, logger);
+      const outbox = new OutboxRegister(await openSharePointRegister(options.sharePoint, logger), stores.outbox, clock, logger, config.registerBreakSeconds * 1000);
       register = outbox;
       stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
     }

@@ -14,7 +14,7 @@ describe('the same conversations with the register in SharePoint (REGISTER_STORE
   beforeAll(async () => {
     sharePoint = await startSharePointDouble();
     await provisionSharePoint(settingsFor(sharePoint));
-    bot = await startBotUnderTest({ APPROVERS: 'aad-anne-approver', REGISTER_STORE: 'sharepoint' }, { sharePoint: settingsFor(sharePoint) });
+    bot = await startBotUnderTest({ APPROVERS: 'aad-anne-approver', REGISTER_STORE: 'sharepoint', REGISTER_BREAK_SECONDS: '0' }, { sharePoint: settingsFor(sharePoint) });
   });
   afterAll(async () => {
     await bot.close();

@@ -81,9 +81,34 @@ describe('OutboxRegister', () => {
   beforeEach(() => {
     db = openDatabase(':memory:');
     inner = new SwitchableRegister();
-    register = new OutboxRegister(inner, new SqliteOutbox(db), clock, createLogger('silent'));
+    // The breaker is off here (these tests switch the register back on at a fixed instant); it has its own test below.
+    register = new OutboxRegister(inner, new SqliteOutbox(db), clock, createLogger('silent'), 0);
   });
   afterEach(() => db.close());
+
+  it('after an outage, turns skip the register for a while instead of each waiting out its retries', async () => {
+    let now = new Date('2026-03-03T10:00:00.000Z');
+    const calls: string[] = [];
+    const counting = new Proxy(inner, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(name)), value.apply(target, args)) : value;
+      },
+    });
+    const guarded = new OutboxRegister(counting, new SqliteOutbox(db), { now: () => now }, createLogger('silent'), 30_000);
+    inner.down = true;
+    await guarded.create(aProposal({ id: 'a' }), 'k-a');
+    inner.down = false;
+    const queued = await guarded.create(aProposal({ id: 'b' }), 'k-b');
+
+    expect(calls).toEqual(['create']);
+    expect(isPendingSync(queued)).toBe(true);
+    await guarded.drain();
+    expect(await inner.stored.get('b')).toBeDefined();
+    now = new Date('2026-03-03T10:00:31.000Z');
+    const live = await guarded.create(aProposal({ id: 'c' }), 'k-c');
+    expect(isPendingSync(live)).toBe(false);
+  });
 
   describe('while the register is down', () => {
     it('keeps a new item and gives it back with a pending etag', async () => {
