@@ -18,21 +18,38 @@ export interface NotifyDeps {
   readonly logger: Logger;
 }
 
+/** Approvers may be configured by email: the person Teams reported with it, if they have talked to the bot. */
+async function recordOf(deps: Pick<NotifyDeps, 'conversations'>, approver: string) {
+  return approver.includes('@') ? deps.conversations.findByEmail(approver) : deps.conversations.get(approver);
+}
+
 /** The card's refresh list: the approvers of the current stage, by their Teams ids where known. */
 export async function refreshListFor(deps: Pick<NotifyDeps, 'conversations'>, p: Partnership): Promise<string[]> {
   const ids = currentApprovers(p);
   const known = new Map<string, string>();
   for (const id of ids) {
-    const record = await deps.conversations.get(id);
+    const record = await recordOf(deps, id);
     if (record?.channelUserId) known.set(id, record.channelUserId);
   }
-  return refreshIdsFor(ids, known);
+  return refreshIdsFor(ids.filter((id) => !id.includes('@') || known.has(id)), known);
+}
+
+/**
+ * Whom to send to: an Entra id as it is (the bot can open a chat with it); an
+ * email only once that person has talked to the bot (Teams gave us their id).
+ */
+async function recipientId(deps: NotifyDeps, approver: string): Promise<string | undefined> {
+  if (!approver.includes('@')) return approver;
+  return (await deps.conversations.findByEmail(approver))?.userId;
 }
 
 async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachable: readonly string[]): Promise<void> {
   const text = `The approval request for "${p.name}" could not be delivered to ${unreachable.length} approver(s) (${unreachable.join(', ')}): they may have left, blocked the bot or not installed it. The proposal is kept and still waiting.`;
   const card = renderMessage('An approver could not be reached', text);
-  for (const userId of new Set([p.proposer.id, ...deps.registerOwners])) await deps.notifier.send(userId, card);
+  for (const person of new Set([p.proposer.id, ...deps.registerOwners])) {
+    const userId = await recipientId(deps, person);
+    if (userId) await deps.notifier.send(userId, card);
+  }
 }
 
 /** Sends the approval card to each approver of the current stage, keeping where each copy went. */
@@ -41,10 +58,15 @@ export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Pr
   const refresh = await refreshListFor(deps, p);
   const recipients = [...new Set(p.approval.route.selfApprovalAllowed ? currentApprovers(p) : approversAt(p.approval.route, p.approval.stage))];
   const unreachable: string[] = [];
-  for (const userId of recipients) {
+  for (const approver of recipients) {
+    const userId = await recipientId(deps, approver);
+    if (!userId) {
+      unreachable.push(approver);
+      continue;
+    }
     const delivery = await deps.notifier.send(userId, renderApproval(deps.journey, p, { canDecide: true }, refresh));
     if (delivery.ok) await deps.sentCards.record(p.id, delivery.message);
-    else unreachable.push(userId);
+    else unreachable.push(approver);
   }
   if (unreachable.length > 0) await tellOwnersAndProposer(deps, p, unreachable);
 }

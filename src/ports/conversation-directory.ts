@@ -21,4 +21,6 @@ export interface ConversationRecord {
 export interface ConversationDirectory {
   save(record: ConversationRecord): Promise<void>;
   get(userId: string): Promise<ConversationRecord | undefined>;
+  /** The person Teams reported with this email or UPN (case-insensitive), most recently seen first. */
+  findByEmail(email: string): Promise<ConversationRecord | undefined>;
 }

@@ -312,3 +312,24 @@ describe('routing to the line manager (APPROVAL_ROUTE=manager)', () => {
     }
   });
 });
+
+describe('approvers configured by email', () => {
+  it('reaches an approver by the email Teams reports for them, lets them decide, and reports one who never talked to the bot', async () => {
+    const bot = await startBotUnderTest({ APPROVERS: 'Erin.Email@Example.org,nobody.yet@example.org', REGISTER_OWNERS: OSCAR });
+    try {
+      const erin = bot.chat('Erin Email');
+      bot.connector.setMember({ id: erin.user.id, name: 'Erin Email', aadObjectId: erin.user.aadObjectId, email: 'erin.email@example.org', userPrincipalName: 'erin.email@example.org' });
+      await erin.say('help');
+      const pat = bot.chat('Pat Emailed');
+      await submit(pat, 'Email Routed Partnership');
+      const card = await waitForApprovalCard(bot, erin, 'Email Routed Partnership');
+      expect(card.card.refresh.userIds).toEqual([erin.user.id]);
+      const decided = await erin.press(card, 'Approve');
+      expect(textOf(decided.card)).toMatch(/Approved by Erin Email/);
+      const told = pat.cardsReceived().some((c) => textOf(c.card).includes('could not be delivered') && textOf(c.card).includes('nobody.yet@example.org'));
+      expect(told).toBe(true);
+    } finally {
+      await bot.close();
+    }
+  });
+});

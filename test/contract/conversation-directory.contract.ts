@@ -12,6 +12,14 @@ export function describeConversationDirectoryContract(name: string, open: OpenSt
       expect(await directory().get('user-alice')).toEqual(aConversation());
     });
 
+    it('finds a person by the email Teams reported, whatever its case', async () => {
+      await directory().save(aConversation({ email: 'alice.adams@example.org' }));
+      await directory().save(aConversation({ userId: 'user-bob', email: 'bob@example.org', conversationId: 'a:bob' }));
+
+      expect((await directory().findByEmail('Alice.Adams@Example.org'))?.userId).toBe('user-alice');
+      expect(await directory().findByEmail('carol@example.org')).toBeUndefined();
+    });
+
     it('knows nothing of a person who never talked to the bot', async () => {
       expect(await directory().get('user-nobody')).toBeUndefined();
     });

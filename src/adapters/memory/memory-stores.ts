@@ -153,6 +153,14 @@ export class MemoryConversationDirectory implements ConversationDirectory {
     const record = this.records.get(userId);
     return record && structuredClone(record);
   }
+
+  async findByEmail(email: string): Promise<ConversationRecord | undefined> {
+    const wanted = email.toLowerCase();
+    const found = [...this.records.values()]
+      .filter((r) => r.email?.toLowerCase() === wanted)
+      .sort((a, b) => (a.updatedAt < b.updatedAt ? 1 : a.updatedAt > b.updatedAt ? -1 : 0))[0];
+    return found && structuredClone(found);
+  }
 }
 
 /** The same shape as openSqliteStores, so the composition root and tests can swap them. */

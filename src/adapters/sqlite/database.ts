@@ -79,6 +79,9 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX outbox_by_subject ON outbox (subject_id, state, seq);
   CREATE INDEX outbox_by_key ON outbox (idempotency_key, state);
   `,
+  `
+  CREATE INDEX conversations_by_email ON conversations (lower(json_extract(json, '$.email')));
+  `,
 ];
 
 /** Opens (creating if need be) and migrates a database; ':memory:' gives a private one. */
