@@ -51,7 +51,8 @@ async function rememberConversation(deps: BotDeps, context: TurnContext): Promis
   const person = personOf(a);
   if (!person || !a.serviceUrl || !a.conversation?.id || a.conversation.conversationType === 'channel') return false;
   const known = await deps.conversations.get(person.id);
-  const email = known?.email ?? (await emailOf(context));
+  // Asked once, on first contact: not a Connector call on every activity for people Teams reports no email for.
+  const email = known ? known.email : await emailOf(context);
   await deps.conversations.save({
     ...known,
     userId: person.id,
