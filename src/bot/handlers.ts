@@ -21,8 +21,7 @@ import {
 } from '../views/journey-views';
 import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
-import { renderApproval, renderPendingApprovals } from '../views/approval-views';
-import { describeDecision } from '../views/approval-views';
+import { describeDecision, renderApproval, renderPendingApprovals } from '../views/approval-views';
 import { mayDecide, type Decision } from '../domain/approval';
 import { MESSAGE } from '../views/messages';
 import type { BackgroundTasks } from './background';
@@ -107,14 +106,17 @@ function decide(decision: Decision): ActionHandler {
   };
 }
 
+const startJourney: ActionHandler = async (deps, { person }) => viewOf(deps, await startDraft(deps, person));
+
 const showApproval: ActionHandler = async (deps, { person }, data) => {
   const proposalId = proposalIdOf(data);
   return proposalId ? approvalFor(deps, person, proposalId) : renderRefusal('PROPOSAL_NOT_FOUND');
 };
 
 export const actionHandlers = {
-  register: async (deps, { person }) => viewOf(deps, await startDraft(deps, person)),
-  check: async (deps, { person }) => viewOf(deps, await startDraft(deps, person)),
+  register: startJourney,
+  // "Is it a partnership?" is the same journey: it starts with the screening.
+  check: startJourney,
   mine: async (deps, { person }) => renderMyPartnerships(deps.journey, await listMine(deps, person)),
   pending: async (deps, { person }) => renderPendingApprovals(await pendingFor(deps, person, await emailsOf(deps, person))),
   help: async () => renderWelcome({ help: true }),

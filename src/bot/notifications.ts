@@ -1,4 +1,3 @@
-import { approversAt } from '../domain/approval';
 import type { Partnership } from '../domain/records';
 import type { Logger } from '../logger';
 import type { ConversationDirectory } from '../ports/conversation-directory';
@@ -56,7 +55,7 @@ async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachab
 export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Promise<void> {
   if (!p.approval) return;
   const refresh = await refreshListFor(deps, p);
-  const recipients = [...new Set(p.approval.route.selfApprovalAllowed ? currentApprovers(p) : approversAt(p.approval.route, p.approval.stage))];
+  const recipients = [...new Set(currentApprovers(p))];
   const unreachable: string[] = [];
   for (const approver of recipients) {
     const userId = await recipientId(deps, approver);

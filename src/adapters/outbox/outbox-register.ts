@@ -124,7 +124,7 @@ export class OutboxRegister implements Register {
   private readonly highestSeen = new Map<number, string>();
   private readonly renumberings: Renumbered[] = [];
   private draining: Promise<DrainReport> | undefined;
-  /** Until then, calls from a person's turn skip SharePoint and go straight to the outbox (see live()). */
+  /** Until then, calls from a person's turn skip SharePoint and go straight to the outbox (see guarded()). */
   private downUntil = 0;
 
   constructor(
@@ -141,7 +141,7 @@ export class OutboxRegister implements Register {
     if (queued) return stateOf(queued);
     if (this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
     try {
-      return this.seen(await this.live().create(partnership, idempotencyKey));
+      return this.seen(await this.guarded((r) => r.create(partnership, idempotencyKey)));
     } catch (err) {
       if (!isUnavailable(err)) throw err;
       return this.queueCreate(partnership, idempotencyKey, err);
@@ -152,7 +152,7 @@ export class OutboxRegister implements Register {
     const latest = this.latestPending(id);
     if (latest) return stateOf(latest);
     try {
-      const found = await this.live().get(id);
+      const found = await this.guarded((r) => r.get(id));
       if (!found) this.lastSeen.delete(id);
       return found && this.seen(found);
     } catch (err) {
@@ -168,7 +168,7 @@ export class OutboxRegister implements Register {
     // A pending etag whose write has since been made is stale, like any etag the register never issued.
     if (isPendingSync(partnership)) throw new VersionConflictError('partnership', partnership.id);
     try {
-      return this.seen(await this.live().update(partnership));
+      return this.seen(await this.guarded((r) => r.update(partnership)));
     } catch (err) {
       if (!isUnavailable(err)) throw err;
       return this.queueUpdate(partnership, err);
@@ -176,18 +176,18 @@ export class OutboxRegister implements Register {
   }
 
   listByProposer(proposerId: string): Promise<Partnership[]> {
-    return this.listed(() => this.live().listByProposer(proposerId), (p) => p.proposer.id === proposerId);
+    return this.listed(() => this.guarded((r) => r.listByProposer(proposerId)), (p) => p.proposer.id === proposerId);
   }
 
   listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
-    return this.listed(() => this.live().listByStatus(status), (p) => p.status === status);
+    return this.listed(() => this.guarded((r) => r.listByStatus(status)), (p) => p.status === status);
   }
 
   async latestReference(year: number): Promise<string | undefined> {
     let best: string | undefined;
     for (const p of this.pendingStates().values()) best = higherReference(best, p.reference, year);
     try {
-      const stored = await this.live().latestReference(year);
+      const stored = await this.guarded((r) => r.latestReference(year));
       this.noteReference(stored);
       return higherReference(best, stored, year);
     } catch (err) {
@@ -198,30 +198,19 @@ export class OutboxRegister implements Register {
   }
 
   /**
-   * The inner register for a person's turn, behind a circuit breaker: once it has
+   * Calls the inner register for a person's turn, behind a circuit breaker: once it has
    * been found unavailable, turns for the next BREAK_MS fail at once (and writes
    * are queued) instead of each waiting out SharePoint's retries past Teams' 10-15 s
    * turn limit. The drain always tries the real register and closes the breaker.
    */
-  private live(): Register {
-    const breaker = (call: () => Promise<unknown>) => async () => {
-      if (this.clock.now().getTime() < this.downUntil) throw new StoreUnavailableError('the register was unreachable moments ago; not retrying yet');
-      try {
-        return await call();
-      } catch (err) {
-        if (isUnavailable(err)) this.downUntil = this.clock.now().getTime() + this.breakMs;
-        throw err;
-      }
-    };
-    const inner = this.inner;
-    return {
-      create: (p, key) => breaker(() => inner.create(p, key))() as Promise<Partnership>,
-      get: (id) => breaker(() => inner.get(id))() as Promise<Partnership | undefined>,
-      update: (p) => breaker(() => inner.update(p))() as Promise<Partnership>,
-      listByProposer: (id) => breaker(() => inner.listByProposer(id))() as Promise<Partnership[]>,
-      listByStatus: (status) => breaker(() => inner.listByStatus(status))() as Promise<Partnership[]>,
-      latestReference: (year) => breaker(() => inner.latestReference(year))() as Promise<string | undefined>,
-    };
+  private async guarded<T>(call: (inner: Register) => Promise<T>): Promise<T> {
+    if (this.clock.now().getTime() < this.downUntil) throw new StoreUnavailableError('the register was unreachable moments ago; not retrying yet');
+    try {
+      return await call(this.inner);
+    } catch (err) {
+      if (isUnavailable(err)) this.downUntil = this.clock.now().getTime() + this.breakMs;
+      throw err;
+    }
   }
 
   /** Writes every pending entry, oldest first; one drain at a time. */
