@@ -58,6 +58,13 @@ export interface Partnership {
   readonly approvedAt?: string;
   /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */
   readonly approval?: ApprovalState;
+  /**
+   * Set by a store whose copy of what authorises (proposer, approval route and
+   * decisions) was altered outside the bot, e.g. the SharePoint item's sealed
+   * BotRecord no longer verifies. Nobody may decide such a record and only the
+   * register owners may see it, until they put it right.
+   */
+  readonly tampered?: boolean;
   readonly etag: string;
 }
 
