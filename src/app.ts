@@ -1,5 +1,7 @@
 import { TeamsAdapter } from '@microsoft/teams-ai';
 import type { Application, TurnState } from '@microsoft/teams-ai';
+import type { TurnContext } from 'botbuilder';
+import { foreignActivity } from './bot/activity-guard';
 import type { Request, Response } from 'restify';
 import { ConfigRouting } from './adapters/approvals/config-routing';
 import { GraphManagerRouting } from './adapters/approvals/graph-manager-routing';
@@ -38,6 +40,8 @@ export interface BuiltApp {
   idle(): Promise<void>;
   /** Handles one POST /api/messages (auth, then the turn). */
   process(req: Request, res: Response): Promise<void>;
+  /** The turn after authentication: the tenant and channel checks, then the bot. */
+  runTurn(context: TurnContext): Promise<void>;
 }
 
 function adapterFor(config: Config): TeamsAdapter {
@@ -74,13 +78,25 @@ export function createApp(deps: AppDeps): BuiltApp {
     reviewIntervalMonths: config.approvals.reviewIntervalMonths,
     fundingThreshold: config.fundingThreshold,
     botAppId: config.bot?.appId,
+    policy: { selfApprovalAllowed: config.approvals.localMode },
+    strictIdentity: config.bot !== undefined,
   });
+  const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
   return {
     adapter,
     bot,
     idle: () => background.idle(),
-    process: (req, res) => adapter.process(req, res as never, async (context) => {
-      await bot.run(context);
-    }),
+    process: (req, res) => adapter.process(req, res as never, (context) => runTurn(context)),
+    runTurn,
   };
+
+  /** After authentication: anything not from a person in our Teams tenant is answered without doing anything. */
+  async function runTurn(context: TurnContext): Promise<void> {
+    const refusal = foreignActivity(context.activity, identity);
+    if (refusal) {
+      deps.logger.warn({ activityId: context.activity.id, channelId: context.activity.channelId, reason: refusal }, 'activity refused: not from a person in our Teams tenant');
+      return;
+    }
+    await bot.run(context);
+  }
 }

@@ -44,7 +44,10 @@ export interface ApprovalSettings {
   readonly reviewIntervalMonths: number;
   /** Microsoft Graph, for APPROVAL_ROUTE=manager. */
   readonly graphBaseUrl: string;
-  /** No approvers configured outside production: the proposer approves their own proposals. */
+  /**
+   * A developer's machine: no bot identity and listening on loopback only. The
+   * proposer then approves their own proposals; nowhere else, ever.
+   */
   readonly localMode: boolean;
 }
 
@@ -97,24 +100,38 @@ function people(env: Env, name: string): string[] {
   return [...new Set(list)];
 }
 
-function approvalSettings(env: Env, production: boolean): ApprovalSettings {
+/** 127.0.0.1, ::1 and localhost: the only addresses an anonymous bot may listen on. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function approvalSettings(env: Env, production: boolean, anonymousLocal: boolean): ApprovalSettings {
   const approvers = people(env, 'APPROVERS');
   const route = (env.APPROVAL_ROUTE?.trim() || 'config') as ApprovalSettings['route'];
   if (route !== 'config' && route !== 'manager') throw new ConfigError('APPROVAL_ROUTE', `must be config or manager, got "${route}"`);
   if (route === 'manager' && approvers.length === 0) {
     throw new ConfigError('APPROVERS', 'is required with APPROVAL_ROUTE=manager: it is the fallback when no manager is found');
   }
-  if (production && approvers.length === 0) {
-    throw new ConfigError('APPROVERS', 'is required when NODE_ENV=production (self-approval is for local runs only)');
+  if (!anonymousLocal && approvers.length === 0) {
+    throw new ConfigError(
+      'APPROVERS',
+      `is required ${production ? 'when NODE_ENV=production' : 'when the bot has an identity (MicrosoftAppId)'}: self-approval exists only on a developer's machine (no MicrosoftAppId, HOST on loopback)`,
+    );
+  }
+  const secondStageApprovers = people(env, 'SECOND_STAGE_APPROVERS');
+  const both = secondStageApprovers.filter((p) => approvers.includes(p));
+  if (both.length > 0) {
+    throw new ConfigError('SECOND_STAGE_APPROVERS', `must not name anyone who is also in APPROVERS (${both.join(', ')}): one person takes one decision per proposal`);
   }
   return {
     approvers,
-    secondStageApprovers: people(env, 'SECOND_STAGE_APPROVERS'),
+    secondStageApprovers,
     registerOwners: people(env, 'REGISTER_OWNERS'),
     route,
     reviewIntervalMonths: integer(env, 'REVIEW_INTERVAL_MONTHS', 12, 1, 60),
     graphBaseUrl: env.GRAPH_BASE_URL?.trim() || 'https://graph.microsoft.com/v1.0',
-    localMode: !production && approvers.length === 0,
+    localMode: anonymousLocal && approvers.length === 0,
   };
 }
 
@@ -130,18 +147,26 @@ export function loadConfig(env: Env): Config {
   if (!Number.isFinite(threshold) || threshold < 0) {
     throw new ConfigError('SIGNIFICANT_FUNDING_THRESHOLD', `must be an amount of 0 or more, got "${env.SIGNIFICANT_FUNDING_THRESHOLD}"`);
   }
+  const host = env.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1');
+  const bot = botIdentity(env, production);
+  if (!bot && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      'HOST',
+      `is "${host}", but without MicrosoftAppId the bot accepts unsigned requests, so it listens on loopback only. For a local run leave HOST unset (127.0.0.1); to serve other machines set MicrosoftAppId, MicrosoftAppTenantId and APPROVERS`,
+    );
+  }
   return Object.freeze({
     production,
-    host: env.HOST?.trim() || (production ? '0.0.0.0' : '127.0.0.1'),
+    host,
     port: integer(env, 'PORT', 3978, 0, 65535),
     dataDir: resolve(env.DATA_DIR?.trim() || 'data'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
-    bot: botIdentity(env, production),
+    bot,
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 256 * 1024, 1024, 10 * 1024 * 1024),
     fundingThreshold: threshold,
     organisation: env.ORGANISATION_NAME?.trim() || 'Organisation',
     botServiceUrl: env.BOT_SERVICE_URL?.trim() || 'https://smba.trafficmanager.net/teams/',
-    approvals: Object.freeze(approvalSettings(env, production)),
+    approvals: Object.freeze(approvalSettings(env, production, !bot && isLoopbackHost(host))),
     registerStore: registerStore(env),
     outboxDrainSeconds: integer(env, 'OUTBOX_DRAIN_SECONDS', 30, 1, 3600),
     registerBreakSeconds: integer(env, 'REGISTER_BREAK_SECONDS', 30, 0, 600),

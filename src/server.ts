@@ -3,7 +3,8 @@ import * as restify from 'restify';
 import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
 import { randomIds, systemClock } from './adapters/system';
 import { openSharePointRegister, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
-import { openSqliteStores } from './adapters/sqlite';
+import { InstanceLockedError, lockDataDir, openSqliteStores } from './adapters/sqlite';
+import { shapeProblem } from './bot/activity-guard';
 import { createApp, type AppDeps, type BuiltApp } from './app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -40,8 +41,9 @@ function buildServer(config: Config, built: BuiltApp, logger: Logger): restify.S
   server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {
-    if (!req.body || typeof req.body !== 'object' || Array.isArray(req.body) || typeof req.body.type !== 'string') {
-      res.send(400, { error: 'Expected a Bot Framework activity' });
+    const problem = shapeProblem(req.body);
+    if (problem) {
+      res.send(400, { error: `Expected a Bot Framework activity: ${problem}` });
       return;
     }
     try {
@@ -75,7 +77,14 @@ export interface ServerOptions {
 
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
+  const lock = lockDataDir(config.dataDir);
+  let stores: ReturnType<typeof openSqliteStores>;
+  try {
+    stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   const clock = options.clock ?? systemClock;
   let register: Register = stores.register;
   let stopDrain: (() => Promise<void>) | undefined;
@@ -88,15 +97,23 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     }
   } catch (err) {
     stores.close();
+    lock.release();
     throw err;
   }
   const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, register, clock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await stopDrain?.();
+    stores.close();
+    lock.release();
+    throw err;
+  }
   const address = server.address();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   logger.info({ url: `${url}/api/messages`, mode: config.bot ? 'authenticated' : 'local (anonymous)', dataDir: config.dataDir }, 'bot listening');
@@ -108,6 +125,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       await built.idle();
       await stopDrain?.();
       stores.close();
+      lock.release();
     },
   };
 }
@@ -137,6 +155,10 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err) => {
+    if (err instanceof InstanceLockedError) {
+      console.error(err.message);
+      process.exit(2);
+    }
     console.error('The bot could not start:', err instanceof Error ? err.message : err);
     process.exit(1);
   });

@@ -30,15 +30,26 @@ function cardActivity(card: Card) {
   return MessageFactory.attachment(CardFactory.adaptiveCard(card));
 }
 
+/** The member lookup happens inside a person's turn: it must not hold it. */
+const MEMBER_LOOKUP_MS = 3000;
+
 /** The person's email or UPN as Teams reports it; best effort (the Playground may not know it). */
 async function emailOf(context: TurnContext): Promise<string | undefined> {
   if (context.activity.channelId !== 'msteams' || !context.activity.from?.id) return undefined;
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const member = await TeamsInfo.getMember(context, context.activity.from.id);
+    const member = await Promise.race([
+      TeamsInfo.getMember(context, context.activity.from.id),
+      new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from the Bot Connector within ${MEMBER_LOOKUP_MS} ms`)), MEMBER_LOOKUP_MS);
+      }),
+    ]);
     const email = member.email ?? member.userPrincipalName;
     return email ? email.toLowerCase() : undefined;
   } catch {
     return undefined;
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -48,8 +59,10 @@ async function emailOf(context: TurnContext): Promise<string | undefined> {
  */
 async function rememberConversation(deps: BotDeps, context: TurnContext): Promise<boolean> {
   const a = context.activity;
-  const person = personOf(a);
-  if (!person || !a.serviceUrl || !a.conversation?.id || a.conversation.conversationType === 'channel') return false;
+  const person = personOf(a, deps.strictIdentity);
+  // A personal-only app: group chats and channels are never where a person is reached.
+  const personal = a.conversation?.conversationType === 'personal' || (a.conversation?.conversationType === undefined && a.conversation?.isGroup !== true);
+  if (!person || !a.serviceUrl || !a.conversation?.id || !personal) return false;
   const known = await deps.conversations.get(person.id);
   // Asked once, on first contact: not a Connector call on every activity for people Teams reports no email for.
   const email = known ? known.email : await emailOf(context);

@@ -32,6 +32,12 @@ export function proposalIdOf(data: ActionData): string | undefined {
   return text(data.proposalId);
 }
 
+/** The approval stage a card was shown for; undefined on a card that does not say (an old one). */
+export function stageOf(data: ActionData): number | undefined {
+  const stage = typeof data.stage === 'number' ? data.stage : typeof data.stage === 'string' && /^\d{1,2}$/.test(data.stage) ? Number(data.stage) : NaN;
+  return Number.isInteger(stage) && stage >= 1 ? stage : undefined;
+}
+
 /** A free-text input; anything that is not a string counts as empty. */
 export function textOf(value: unknown): string {
   return typeof value === 'string' ? value : '';

@@ -22,17 +22,22 @@ import {
 import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
 import { describeDecision, renderApproval, renderPendingApprovals } from '../views/approval-views';
-import { mayDecide, type Decision } from '../domain/approval';
+import { mayDecide, mayView, samePerson, type Decision, type DecisionPolicy } from '../domain/approval';
 import { MESSAGE } from '../views/messages';
 import type { BackgroundTasks } from './background';
-import { cardRef, draftIdOf, proposalIdOf, targetOf, textOf, type ActionData } from './card-data';
+import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
-import { announceDecision, refreshListFor, sendApprovalRequests, type NotifyDeps } from './notifications';
+import { cleanData } from './sanitize';
+import { announceDecision, refreshListFor, sendApprovalRequests, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps {
   readonly logger: Logger;
   readonly reviewIntervalMonths: number;
   readonly background: BackgroundTasks;
+  /** What the configuration in force allows (self-approval only in local mode). */
+  readonly policy: DecisionPolicy;
+  /** With a bot identity: people are known by their Entra object id only. */
+  readonly strictIdentity: boolean;
 }
 
 /** Who is acting and on which message; everything else comes from the store. */
@@ -76,12 +81,21 @@ async function emailsOf(deps: HandlerDeps, person: Person): Promise<string[]> {
   return email ? [email] : [];
 }
 
-/** The approval card as this person should see it now (buttons only for someone who may decide). */
+/**
+ * The approval card as this person should see it now: answers only for the
+ * people concerned (proposer, approvers, register owners), buttons only for
+ * someone who may decide.
+ */
 async function approvalFor(deps: HandlerDeps, person: Person, proposalId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
   const p = await deps.register.get(proposalId);
   if (!p) return renderRefusal('PROPOSAL_NOT_FOUND');
-  const canDecide = mayDecide(p, person, await emailsOf(deps, person));
-  return renderApproval(deps.journey, p, { canDecide, isProposer: p.proposer.id === person.id, ...extra }, await refreshListFor(deps, p));
+  const emails = await emailsOf(deps, person);
+  if (!mayView(p, person, emails, deps.registerOwners)) {
+    deps.logger.warn({ personId: person.id, proposalId }, 'proposal view refused: not its proposer, an approver or a register owner');
+    return renderRefusal('NO_ACCESS');
+  }
+  const canDecide = mayDecide(p, person, emails, deps.policy);
+  return renderApproval(deps.journey, p, { canDecide, isProposer: samePerson(p.proposer.id, person.id), ...extra }, await refreshListFor(deps, p));
 }
 
 function decide(decision: Decision): ActionHandler {
@@ -89,7 +103,7 @@ function decide(decision: Decision): ActionHandler {
     const proposalId = proposalIdOf(data);
     if (!proposalId) return renderRefusal('PROPOSAL_NOT_FOUND');
     const comment = textOf(data.comment);
-    const result = await decideProposal(deps, person, { proposalId, decision, comment }, await emailsOf(deps, person));
+    const result = await decideProposal(deps, person, { proposalId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
         deps.background.run('announce decision', () => announceDecision(deps, result.partnership, result.nextStage, replyToId));
@@ -98,9 +112,17 @@ function decide(decision: Decision): ActionHandler {
         const last = result.partnership.approval?.last;
         return approvalFor(deps, person, proposalId, { notice: last ? `Already ${describeDecision(last).replace(/^./, (c) => c.toLowerCase())}. Nothing was changed.` : MESSAGE.ALREADY_SUBMITTED.text });
       }
+      case 'stage-moved-on':
+        return approvalFor(deps, person, proposalId, { notice: MESSAGE.STAGE_MOVED_ON.text });
       case 'invalid':
         return approvalFor(deps, person, proposalId, { comment, error: result.error });
       case 'refused':
+        if (result.code === 'RECORD_TAMPERED' && result.partnership) {
+          const tampered = result.partnership;
+          deps.logger.error({ proposalId, personId: person.id }, 'decision refused: the register item failed its integrity check');
+          deps.background.run('tell owners of tampering', () => tellOwnersOfTampering(deps, tampered));
+          return renderRefusal('RECORD_TAMPERED');
+        }
         return result.partnership ? approvalFor(deps, person, proposalId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
     }
   };
@@ -144,9 +166,9 @@ export const actionHandlers = {
 
 /** Runs an action for the person on the activity; a failure is logged and answered with a message, never a stack trace. */
 export async function runAction(deps: HandlerDeps, context: TurnContext, handler: ActionHandler, data: unknown): Promise<Card | string> {
-  const person = personOf(context.activity);
+  const person = personOf(context.activity, deps.strictIdentity);
   if (!person) return renderRefusal('DRAFT_NOT_FOUND');
-  const safeData: ActionData = data && typeof data === 'object' && !Array.isArray(data) ? (data as ActionData) : {};
+  const safeData: ActionData = data && typeof data === 'object' && !Array.isArray(data) ? (cleanData(data) as ActionData) : {};
   try {
     return await handler(deps, { person, replyToId: context.activity.replyToId }, safeData);
   } catch (err) {
@@ -174,8 +196,12 @@ const COMMANDS: Readonly<Record<string, keyof typeof actionHandlers>> = {
   hello: 'help',
 };
 
+/** No command is longer than this; a longer text is cut first, so the work per message is bounded. */
+const MAX_COMMAND_TEXT = 200;
+
 export function commandOf(text: string | undefined): keyof typeof actionHandlers | undefined {
-  const normal = (text ?? '')
+  const normal = (typeof text === 'string' ? text : '')
+    .slice(0, MAX_COMMAND_TEXT)
     .replace(/<at>.*?<\/at>/gi, '')
     .trim()
     .toLowerCase()

@@ -1,15 +1,17 @@
 import type { Activity } from 'botbuilder';
 import type { Person } from '../domain/records';
+import { tenantOf } from './activity-guard';
+import { cleanText } from './sanitize';
 
 /**
- * Who is acting: the Entra object id Teams puts on every activity, falling back
- * to the channel account id (the Playground and other channels have no aadObjectId).
- * Never taken from card data.
+ * Who is acting. With a bot identity (`strict`) only the Entra object id Teams
+ * puts on the activity counts; in local mode (the Playground, tests) the channel
+ * account id stands in when there is none. Never taken from card data.
  */
-export function personOf(activity: Partial<Activity>): Person | undefined {
+export function personOf(activity: Partial<Activity>, strict: boolean): Person | undefined {
   const from = activity.from;
-  const id = from?.aadObjectId || from?.id;
+  const id = strict ? from?.aadObjectId : from?.aadObjectId || from?.id;
   if (!id || typeof id !== 'string') return undefined;
-  const tenantId = activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
-  return { id, name: typeof from?.name === 'string' && from.name ? from.name : 'Colleague', tenantId };
+  const name = typeof from?.name === 'string' ? cleanText(from.name).trim().slice(0, 200) : '';
+  return { id, name: name || 'Colleague', tenantId: tenantOf(activity) };
 }

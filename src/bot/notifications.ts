@@ -1,9 +1,11 @@
 import type { Partnership } from '../domain/records';
 import type { Logger } from '../logger';
 import type { ConversationDirectory } from '../ports/conversation-directory';
-import type { Notifier } from '../ports/notifier';
+import type { Notifier, SentMessage } from '../ports/notifier';
+import type { Register } from '../ports/register';
 import type { SentCards } from '../ports/sent-cards';
 import { currentApprovers } from '../use-cases/decide-proposal';
+import { decidedThisRound, samePerson } from '../domain/approval';
 import { renderApproval, refreshIdsFor } from '../views/approval-views';
 import { renderMessage } from '../views/journey-views';
 import type { Journey } from '../domain/journey';
@@ -14,6 +16,7 @@ export interface NotifyDeps {
   readonly sentCards: SentCards;
   readonly conversations: ConversationDirectory;
   readonly registerOwners: readonly string[];
+  readonly register: Register;
   readonly logger: Logger;
 }
 
@@ -51,11 +54,35 @@ async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachab
   }
 }
 
+/** The register owners are told once per refused decision that an item's approval details were altered outside the bot. */
+export async function tellOwnersOfTampering(deps: NotifyDeps, p: Partnership): Promise<void> {
+  const card = renderMessage(
+    'A register item needs checking',
+    `Someone tried to decide "${p.name}", but its approval details (who proposed it, who may decide) were changed outside the bot, so the decision was refused. Please check the item's version history in SharePoint and resubmit or correct it.`,
+  );
+  for (const owner of deps.registerOwners) {
+    const userId = await recipientId(deps, owner);
+    if (userId) await deps.notifier.send(userId, card);
+  }
+}
+
+/**
+ * A copy recorded after the proposal moved on (decided while the card was on
+ * its way) would keep its buttons: announceDecision listed the copies before
+ * this one was recorded. Read the proposal again and bring the copy up to date.
+ */
+async function catchUp(deps: NotifyDeps, sentFor: Partnership, copy: SentMessage): Promise<void> {
+  const now = await deps.register.get(sentFor.id);
+  if (!now || (now.status === sentFor.status && now.approval?.stage === sentFor.approval?.stage)) return;
+  await deps.notifier.update(copy, renderApproval(deps.journey, now, { canDecide: false }, now.status === 'proposed' ? await refreshListFor(deps, now) : []));
+}
+
 /** Sends the approval card to each approver of the current stage, keeping where each copy went. */
 export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Promise<void> {
   if (!p.approval) return;
   const refresh = await refreshListFor(deps, p);
-  const recipients = [...new Set(currentApprovers(p))];
+  // Someone who decided an earlier stage of this round takes no decision at this one.
+  const recipients = currentApprovers(p).filter((id) => !p.approval?.history.some((r) => samePerson(r.by.id, id) && decidedThisRound(p.approval!, r.by)));
   const unreachable: string[] = [];
   for (const approver of recipients) {
     const userId = await recipientId(deps, approver);
@@ -64,8 +91,10 @@ export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Pr
       continue;
     }
     const delivery = await deps.notifier.send(userId, renderApproval(deps.journey, p, { canDecide: true }, refresh));
-    if (delivery.ok) await deps.sentCards.record(p.id, delivery.message);
-    else unreachable.push(approver);
+    if (delivery.ok) {
+      await deps.sentCards.record(p.id, delivery.message);
+      await catchUp(deps, p, delivery.message);
+    } else unreachable.push(approver);
   }
   if (unreachable.length > 0) await tellOwnersAndProposer(deps, p, unreachable);
 }

@@ -37,15 +37,83 @@ export function approversAt(route: ApprovalRoute, stage: number): readonly strin
   return route.stages[stage - 1] ?? [];
 }
 
-/** Whether `person` may decide this proposal now. Checked on the server from stored data only. */
-export function mayDecide(partnership: { readonly proposer: Person; readonly approval?: ApprovalState }, person: Person, knownEmails: readonly string[] = []): boolean {
+/** Entra object ids are GUIDs and emails are case-insensitive: people are compared without case. */
+export function samePerson(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function listed(list: readonly string[], person: Person, knownEmails: readonly string[]): boolean {
+  const ids = list.map((a) => a.toLowerCase());
+  return ids.includes(person.id.toLowerCase()) || knownEmails.some((e) => ids.includes(e.toLowerCase()));
+}
+
+/**
+ * The decision this person took at an earlier stage of the current round, if
+ * any. A round is the run of approvals since the proposal was (re)submitted: it
+ * holds only approvals of earlier stages, so it is the tail of the history.
+ */
+export function decidedThisRound(approval: ApprovalState, person: Person): DecisionRecord | undefined {
+  for (let i = approval.history.length - 1; i >= 0; i--) {
+    const record = approval.history[i];
+    if (record.decision !== 'approve' || record.stage >= approval.stage) return undefined;
+    if (samePerson(record.by.id, person.id)) return record;
+  }
+  return undefined;
+}
+
+/** What the configuration in force allows now, whatever a stored proposal says. */
+export interface DecisionPolicy {
+  /** Local mode (no bot identity, loopback only): a proposer may approve their own proposal. */
+  readonly selfApprovalAllowed: boolean;
+}
+
+export type DecisionRefusal = 'NOT_AN_APPROVER' | 'DECIDED_EARLIER_STAGE' | 'RECORD_TAMPERED';
+
+/** Why `person` may not decide this proposal now; undefined when they may. Checked on the server from stored data and configuration only. */
+export function refusalToDecide(
+  partnership: { readonly proposer: Person; readonly approval?: ApprovalState; readonly tampered?: boolean },
+  person: Person,
+  knownEmails: readonly string[],
+  policy: DecisionPolicy,
+): DecisionRefusal | undefined {
+  const approval = partnership.approval;
+  if (!approval) return 'NOT_AN_APPROVER';
+  if (partnership.tampered) return 'RECORD_TAMPERED';
+  if (decidedThisRound(approval, person)) return 'DECIDED_EARLIER_STAGE';
+  if (samePerson(partnership.proposer.id, person.id)) {
+    return approval.route.selfApprovalAllowed && policy.selfApprovalAllowed ? undefined : 'NOT_AN_APPROVER';
+  }
+  return listed(approversAt(approval.route, approval.stage), person, knownEmails) ? undefined : 'NOT_AN_APPROVER';
+}
+
+export function mayDecide(
+  partnership: { readonly proposer: Person; readonly approval?: ApprovalState; readonly tampered?: boolean },
+  person: Person,
+  knownEmails: readonly string[],
+  policy: DecisionPolicy,
+): boolean {
+  return refusalToDecide(partnership, person, knownEmails, policy) === undefined;
+}
+
+/**
+ * Who may see a proposal's answers: its proposer, its approvers (every stage,
+ * and whoever decided an earlier round), and the register owners. A record
+ * whose authorising fields were altered outside the bot is shown to the
+ * register owners only.
+ */
+export function mayView(
+  partnership: { readonly proposer: Person; readonly approval?: ApprovalState; readonly tampered?: boolean },
+  person: Person,
+  knownEmails: readonly string[],
+  registerOwners: readonly string[],
+): boolean {
+  if (listed(registerOwners, person, knownEmails)) return true;
+  if (partnership.tampered) return false;
+  if (samePerson(partnership.proposer.id, person.id)) return true;
   const approval = partnership.approval;
   if (!approval) return false;
-  const isProposer = partnership.proposer.id === person.id;
-  if (isProposer && approval.route.selfApprovalAllowed) return true;
-  if (isProposer) return false;
-  const allowed = approversAt(approval.route, approval.stage).map((a) => a.toLowerCase());
-  return allowed.includes(person.id.toLowerCase()) || knownEmails.some((e) => allowed.includes(e.toLowerCase()));
+  if (approval.route.stages.some((stage) => listed(stage, person, knownEmails))) return true;
+  return approval.history.some((r) => samePerson(r.by.id, person.id));
 }
 
 export const REFERENCE_PATTERN = /^PR-(\d{4})-(\d{3,})$/;

@@ -13,7 +13,12 @@ export type ErrorCode =
   | 'DUPLICATE'
   | 'STORE_UNAVAILABLE'
   | 'PROPOSAL_NOT_FOUND'
-  | 'NOT_AN_APPROVER';
+  | 'NOT_AN_APPROVER'
+  | 'DECIDED_EARLIER_STAGE'
+  | 'RECORD_TAMPERED'
+  | 'STAGE_MOVED_ON'
+  | 'NO_ACCESS'
+  | 'OUTCOME_CHANGED';
 
 /** Thrown by stores when the version/ETag a write was based on is no longer current. */
 export class VersionConflictError extends Error {

@@ -3,6 +3,9 @@ import {
   formatReference,
   mayDecide,
   nextReviewDue,
+  refusalToDecide,
+  samePerson,
+  type DecisionPolicy,
   sequenceOf,
   type ApprovalState,
   type Decision,
@@ -21,12 +24,16 @@ export interface DecideDeps {
   readonly audit: AuditLog;
   readonly clock: Clock;
   readonly reviewIntervalMonths: number;
+  /** The configuration in force now (local mode or not), never only what the proposal stored. */
+  readonly policy: DecisionPolicy;
 }
 
 export interface DecideRequest {
   readonly proposalId: string;
   readonly decision: Decision;
   readonly comment: string;
+  /** The stage the card was shown for (its action data); a press for another stage changes nothing. */
+  readonly stage: number | undefined;
 }
 
 export const MAX_COMMENT = 1000;
@@ -34,6 +41,8 @@ export const MAX_COMMENT = 1000;
 export type DecideResult =
   | { readonly kind: 'decided'; readonly partnership: Partnership; readonly record: DecisionRecord; readonly nextStage: boolean }
   | { readonly kind: 'already-decided'; readonly partnership: Partnership }
+  /** The card was for a stage that has since been decided (a double click, an old copy). */
+  | { readonly kind: 'stage-moved-on'; readonly partnership: Partnership }
   | { readonly kind: 'invalid'; readonly partnership: Partnership; readonly error: string }
   | { readonly kind: 'refused'; readonly code: ErrorCode; readonly partnership?: Partnership };
 
@@ -99,7 +108,9 @@ export async function decideProposal(deps: DecideDeps, person: Person, request: 
     const current = await deps.register.get(request.proposalId);
     if (!current) return { kind: 'refused', code: 'PROPOSAL_NOT_FOUND' };
     if (!isAwaitingDecision(current) || !current.approval) return { kind: 'already-decided', partnership: current };
-    if (!mayDecide(current, person, knownEmails)) return { kind: 'refused', code: 'NOT_AN_APPROVER', partnership: current };
+    if (request.stage !== current.approval.stage) return { kind: 'stage-moved-on', partnership: current };
+    const refusal = refusalToDecide(current, person, knownEmails, deps.policy);
+    if (refusal) return { kind: 'refused', code: refusal, partnership: current };
     const error = checkComment(request);
     if (error) return { kind: 'invalid', partnership: current, error };
 
@@ -156,14 +167,15 @@ async function reopenDraft(deps: DecideDeps, partnership: Partnership, record: D
 }
 
 /** Proposals waiting for this person's decision, newest first. */
-export async function pendingFor(deps: Pick<DecideDeps, 'register'>, person: Person, knownEmails: readonly string[] = []): Promise<Partnership[]> {
+export async function pendingFor(deps: Pick<DecideDeps, 'register' | 'policy'>, person: Person, knownEmails: readonly string[] = []): Promise<Partnership[]> {
   const proposed = await deps.register.listByStatus('proposed');
-  return proposed.filter((p) => mayDecide(p, person, knownEmails));
+  return proposed.filter((p) => mayDecide(p, person, knownEmails, deps.policy));
 }
 
 /** Everyone who may act at the proposal's current stage (the card's refresh list). */
 export function currentApprovers(p: Partnership): readonly string[] {
   if (!p.approval) return [];
   const ids = approversAt(p.approval.route, p.approval.stage);
-  return p.approval.route.selfApprovalAllowed ? [...new Set([...ids, p.proposer.id])] : ids;
+  const all = p.approval.route.selfApprovalAllowed ? [...ids, p.proposer.id] : ids;
+  return all.filter((id, i) => all.findIndex((other) => samePerson(other, id)) === i);
 }

@@ -1,5 +1,5 @@
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
-import { firstStep, nextStep, previousStep, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { firstStep, nextStep, previousStep, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
 import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, Person } from '../domain/records';
 import { screenArrangement } from '../domain/screening';
@@ -159,12 +159,16 @@ export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef,
   return { kind: 'step', draft: saved.draft };
 }
 
-/** Edit a registration section from the summary; Next then returns to the summary. */
+/**
+ * Edit a registration section from the summary; Next then returns to the
+ * summary. Only the sections the summary offers: screening and significance
+ * are changed by going Back through them, so their outcomes are shown again.
+ */
 export async function editSection(deps: JourneyDeps, person: Person, ref: CardRef, target: string): Promise<JourneyResult> {
   const loaded = await loadForAction(deps, person, ref);
   if (!loaded.ok) return loaded.result;
-  const step = deps.journey.steps.find((s) => s.key === target);
-  if (!step || step.kind !== 'questions') return { kind: 'step', draft: loaded.draft, notice: 'ILLEGAL_TRANSITION' };
+  const step = registrationSteps(deps.journey).find((s) => s.key === target);
+  if (!step || loaded.draft.step !== 'summary') return { kind: 'step', draft: loaded.draft, notice: 'ILLEGAL_TRANSITION' };
   const saved = await save(deps, loaded.draft, { step: step.key, returnToSummary: loaded.draft.step === 'summary' });
   return saved.ok ? { kind: 'step', draft: saved.draft } : saved.result;
 }
@@ -190,21 +194,30 @@ function firstInvalidStep(journey: Journey, answers: RawAnswers): { step: Journe
 
 async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Promise<JourneyResult> {
   const invalid = firstInvalidStep(deps.journey, draft.answers);
-  if (invalid || !draft.screening || !draft.significance || draft.screening.outcome === 'not-a-partnership') {
+  if (invalid || !draft.screening || !draft.significance) {
     const target = invalid?.step ?? firstStep(deps.journey);
     const saved = await save(deps, draft, { step: target.key, returnToSummary: true });
     return saved.ok ? { kind: 'step', draft: saved.draft, errors: invalid?.errors } : saved.result;
   }
+  // Outcomes are recomputed from the stored answers, never taken from an earlier step.
+  const screening = screenArrangement(deps.journey.screening, draft.answers);
+  const significance = assessSignificance(deps.journey.significance, draft.answers, deps.fundingThreshold);
+  if (screening.outcome === 'not-a-partnership') {
+    const saved = await save(deps, draft, { screening, significance, status: 'screened-out', step: 'screening-outcome', returnToSummary: false });
+    if (!saved.ok) return saved.result;
+    await recordScreeningDecision(deps, person, saved.draft);
+    return { kind: 'step', draft: saved.draft, notice: 'OUTCOME_CHANGED' };
+  }
   const now = deps.clock.now().toISOString();
-  const route = await deps.routing.routeFor(person, draft.significance.significant);
+  const route = await deps.routing.routeFor(person, significance.significant);
   const fields = {
     name: draft.answers.name ?? '',
     status: 'proposed' as const,
     category: draft.answers.category ?? '',
     leadOfficer: draft.answers.leadOfficer ?? '',
-    significant: draft.significance.significant,
-    screening: draft.screening,
-    significance: draft.significance,
+    significant: significance.significant,
+    screening,
+    significance,
     answers: draft.answers,
     submittedAt: now,
     updatedAt: now,
@@ -232,7 +245,7 @@ async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Pro
       `submit:${draft.id}`,
     );
   }
-  const saved = await save(deps, draft, { status: 'submitted', partnershipId: partnership.id, changesRequested: undefined });
+  const saved = await save(deps, draft, { status: 'submitted', partnershipId: partnership.id, changesRequested: undefined, screening, significance });
   if (!saved.ok) return saved.result;
   await deps.audit.append({
     subjectId: partnership.id,

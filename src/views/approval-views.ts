@@ -69,6 +69,7 @@ export function renderApproval(journey: Journey, p: Partnership, viewer: Approva
     submitted: formatDate(p.submittedAt),
     category: displayAnswer(questions.get('category')!, p.category) || p.category,
     stage: `${Math.min(p.approval?.stage ?? 1, stages)} of ${stages}`,
+    stageNumber: p.approval?.stage ?? 1,
     reference: p.reference ?? 'Given on approval',
     screening: { partnership: 'a partnership', possible: 'possibly a partnership (your judgement is needed)', 'not-a-partnership': 'not a partnership' }[p.screening.outcome],
     screeningReasons: p.screening.reasons,

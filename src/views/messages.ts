@@ -13,4 +13,9 @@ export const MESSAGE: Readonly<Record<ErrorCode, { readonly heading: string; rea
   STORE_UNAVAILABLE: { heading: 'The register is unavailable', text: 'I could not reach the register just now. Nothing you entered is lost: please try again in a few minutes.' },
   PROPOSAL_NOT_FOUND: { heading: 'Proposal not found', text: 'That proposal no longer exists.' },
   NOT_AN_APPROVER: { heading: 'Not yours to decide', text: 'Only the approvers of this proposal can decide it, and a proposer cannot approve their own proposal. Nothing was changed.' },
+  DECIDED_EARLIER_STAGE: { heading: 'Already decided by you', text: 'You approved an earlier stage of this proposal, so a different approver decides this stage. Nothing was changed.' },
+  RECORD_TAMPERED: { heading: 'On hold for the register owners', text: 'This proposal\'s approval details were changed outside the bot, so nobody can decide it until the register owners have checked it. They have been told. Nothing was changed.' },
+  STAGE_MOVED_ON: { heading: 'This card was out of date', text: 'The stage this card was sent for has already been decided, so nothing was changed. Here is where the proposal stands now.' },
+  NO_ACCESS: { heading: 'No access', text: 'You do not have access to this proposal. It is shown to its proposer, its approvers and the register owners.' },
+  OUTCOME_CHANGED: { heading: 'The outcome has changed', text: 'Your answers give a different outcome from the one shown before, so the proposal was not submitted. Here is the outcome now: change your answers, or save and close.' },
 };

@@ -140,8 +140,10 @@ describe('manager approvals from card buttons', () => {
     const mallory = bot.chat('Mallory Forger');
     const approve = actionsOf(card.card).find((a) => a.title === 'Approve')!;
     const forged = await mallory.invoke('proposal.approve', { ...approve.data, approver: ANNE, canDecide: true }, card.messageId);
-    expect(textOf(forged.body.value)).toContain('Only the approvers of this proposal can decide it');
-    expect(buttons(forged.body.value)).toEqual([]);
+    // Not concerned by the proposal: refused, and shown none of its answers.
+    expect(textOf(forged.body.value)).toContain('You do not have access to this proposal');
+    expect(textOf(forged.body.value)).not.toContain('Eastgate');
+    expect(buttons(forged.body.value)).not.toContain('Approve');
     const own = await pat.invoke('proposal.approve', approve.data, card.messageId);
     expect(textOf(own.body.value)).toContain('Only the approvers of this proposal can decide it');
     const refreshed = await anne.invoke('proposal.refresh', approve.data, card.messageId);
@@ -221,9 +223,9 @@ describe('many decisions at once', () => {
         );
       }
       const presses = ids.flatMap((id) => [
-        anne.invoke('proposal.approve', { proposalId: id }, `m-${id}`),
-        anne.invoke('proposal.approve', { proposalId: id }, `m-${id}`),
-        bea.invoke(id.endsWith('7') ? 'proposal.reject' : 'proposal.approve', { proposalId: id, comment: 'no' }, `m-${id}`),
+        anne.invoke('proposal.approve', { proposalId: id, stage: 1 }, `m-${id}`),
+        anne.invoke('proposal.approve', { proposalId: id, stage: 1 }, `m-${id}`),
+        bea.invoke(id.endsWith('7') ? 'proposal.reject' : 'proposal.approve', { proposalId: id, stage: 1, comment: 'no' }, `m-${id}`),
       ]);
       const results = await Promise.all(presses);
       expect(results.every((r) => r.status === 200)).toBe(true);
@@ -252,7 +254,7 @@ describe('many decisions at once', () => {
       for (const id of ids) {
         await seeded.register.create(aPartnership({ id, approval: { route: { stages: [[ANNE]], selfApprovalAllowed: false }, stage: 1, history: [] } }), `seed-${id}`);
       }
-      await Promise.all(ids.map((id) => anne.invoke('proposal.approve', { proposalId: id }, `m-${id}`)));
+      await Promise.all(ids.map((id) => anne.invoke('proposal.approve', { proposalId: id, stage: 1 }, `m-${id}`)));
       const refs = (await Promise.all(ids.map((id) => seeded.register.get(id)))).map((p) => p!.reference!);
       const numbers = refs.map((r) => Number(r.split('-')[2])).sort((a, b) => a - b);
       expect(numbers).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));

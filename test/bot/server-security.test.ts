@@ -121,6 +121,7 @@ describe('a bot identity is required in production', () => {
           MicrosoftAppType: 'SingleTenant',
           MicrosoftAppTenantId: '00000000-0000-0000-0000-000000000002',
           MicrosoftAppPassword: 'not-used',
+          APPROVERS: '00000000-0000-0000-0000-0000000000a1',
         }),
       );
     });

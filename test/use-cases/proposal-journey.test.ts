@@ -375,13 +375,32 @@ describe('submitting', () => {
     expect(await stores.register.listByProposer(alice.id)).toEqual([]);
   });
 
-  it('never registers a draft screened out as not a partnership', async () => {
+  it('never registers a draft whose stored answers screen it out, whatever outcome was stored earlier', async () => {
     const { deps, stores } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    const forged = await stores.drafts.update({ ...atSummary, screening: { outcome: 'not-a-partnership', reasons: ['It is a shared service'], instead: 'shared-service' } });
+    const forged = await stores.drafts.update({ ...atSummary, answers: { ...atSummary.answers, sharedService: 'yes' } });
     const result = await press(deps, alice, forged, 'next');
-    expect(result).toMatchObject({ kind: 'step', draft: { step: 'screening.criteria' } });
+    expect(result).toMatchObject({ kind: 'step', notice: 'OUTCOME_CHANGED', draft: { step: 'screening-outcome', status: 'screened-out', screening: { outcome: 'not-a-partnership' } } });
     expect(await stores.register.listByProposer(alice.id)).toEqual([]);
+  });
+
+  it('submits the significance computed from the stored answers, not the outcome stored at its step', async () => {
+    const { deps, stores } = setUp();
+    const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
+    expect(atSummary.significance?.significant).toBe(false);
+    const forged = await stores.drafts.update({ ...atSummary, answers: { ...atSummary.answers, fundingAtRisk: '5000000' } });
+    const result = await press(deps, alice, forged, 'next');
+    expect(result.kind).toBe('submitted');
+    const [item] = await stores.register.listByProposer(alice.id);
+    expect(item.significant).toBe(true);
+  });
+
+  it('offers Edit only for the sections the summary shows: a screening section is refused', async () => {
+    const { deps, stores } = setUp();
+    const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
+    const result = await editSection(deps, alice, refOf(atSummary), 'screening.exclusions');
+    expect(result).toMatchObject({ kind: 'step', notice: 'ILLEGAL_TRANSITION', draft: { step: 'summary' } });
+    expect((await stores.drafts.get(atSummary.id))?.step).toBe('summary');
   });
 });
 

@@ -27,13 +27,22 @@ export class GraphManagerRouting implements ApprovalRouting {
   ) {}
 
   async routeFor(proposer: Person, significant: boolean): Promise<ApprovalRoute> {
-    const second = significant && this.settings.secondStageApprovers.length > 0 ? [this.settings.secondStageApprovers] : [];
+    const secondStage = significant ? this.settings.secondStageApprovers : [];
     const manager = await this.managerOf(proposer.id);
     if (manager && manager !== proposer.id.toLowerCase()) {
-      return { stages: [[manager], ...second], selfApprovalAllowed: false };
+      // One person, one decision: a manager who is also a second-stage approver decides the first stage only.
+      const others = secondStage.filter((id) => id !== manager);
+      if (secondStage.length === 0 || others.length > 0) {
+        return { stages: [[manager], ...(others.length > 0 ? [others] : [])], selfApprovalAllowed: false };
+      }
+      return {
+        stages: [this.settings.approvers, secondStage],
+        selfApprovalAllowed: false,
+        note: 'Your line manager is the second-stage approver, so the first stage went to the central approvers.',
+      };
     }
     return {
-      stages: [this.settings.approvers, ...second],
+      stages: [this.settings.approvers, ...(secondStage.length > 0 ? [secondStage] : [])],
       selfApprovalAllowed: false,
       note: 'Your line manager could not be found in the directory, so this went to the central approvers.',
     };

@@ -13,6 +13,7 @@ export { SqliteDrafts } from './sqlite-drafts';
 export { SqliteOutbox, type OutboxEntry, type OutboxKind, type OutboxState } from './sqlite-outbox';
 export { SqliteRegister } from './sqlite-register';
 export { SqliteSentCards } from './sqlite-sent-cards';
+export { lockDataDir, InstanceLockedError, type InstanceLock } from './instance-lock';
 
 /** Every store on one database; `close` releases the file (and its WAL) for the next opener. */
 export function openSqliteStores(file: string) {

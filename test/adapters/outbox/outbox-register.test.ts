@@ -181,11 +181,11 @@ describe('OutboxRegister', () => {
     it('lets exactly one of two approvers deciding at once win', async () => {
       await register.create(aProposal(), 'k1');
       inner.down = true;
-      const deps: DecideDeps = { register, drafts: new MemoryDrafts(), audit: new MemoryAuditLog(), clock, reviewIntervalMonths: 12 };
+      const deps: DecideDeps = { register, drafts: new MemoryDrafts(), audit: new MemoryAuditLog(), clock, reviewIntervalMonths: 12, policy: { selfApprovalAllowed: false } };
 
       const results = await Promise.all([
-        decideProposal(deps, anne, { proposalId: 'partnership-1', decision: 'approve', comment: '' }),
-        decideProposal(deps, bob, { proposalId: 'partnership-1', decision: 'reject', comment: 'Not for us' }),
+        decideProposal(deps, anne, { proposalId: 'partnership-1', decision: 'approve', comment: '', stage: 1 }),
+        decideProposal(deps, bob, { proposalId: 'partnership-1', decision: 'reject', comment: 'Not for us', stage: 1 }),
       ]);
 
       expect(results.map((r) => r.kind).sort()).toEqual(['already-decided', 'decided']);
@@ -253,9 +253,9 @@ describe('OutboxRegister', () => {
       await register.create(aProposal({ id: 'earlier', reference: 'PR-2026-004', status: 'active' }), 'k0');
       const proposal = await register.create(aProposal(), 'k1');
       inner.down = true;
-      const deps: DecideDeps = { register, drafts: new MemoryDrafts(), audit: new MemoryAuditLog(), clock, reviewIntervalMonths: 12 };
+      const deps: DecideDeps = { register, drafts: new MemoryDrafts(), audit: new MemoryAuditLog(), clock, reviewIntervalMonths: 12, policy: { selfApprovalAllowed: false } };
 
-      const decided = await decideProposal(deps, anne, { proposalId: proposal.id, decision: 'approve', comment: '' });
+      const decided = await decideProposal(deps, anne, { proposalId: proposal.id, decision: 'approve', comment: '', stage: 1 });
       expect(decided).toMatchObject({ kind: 'decided', partnership: { reference: 'PR-2026-005' } });
       await inner.stored.create(aProposal({ id: 'elsewhere', reference: 'PR-2026-005', status: 'active' }), 'k2');
       inner.down = false;
@@ -269,10 +269,10 @@ describe('OutboxRegister', () => {
       await register.create(aProposal({ id: 'a' }), 'k1');
       await register.create(aProposal({ id: 'b' }), 'k2');
       inner.down = true;
-      const deps: DecideDeps = { register, drafts: new MemoryDrafts(), audit: new MemoryAuditLog(), clock, reviewIntervalMonths: 12 };
+      const deps: DecideDeps = { register, drafts: new MemoryDrafts(), audit: new MemoryAuditLog(), clock, reviewIntervalMonths: 12, policy: { selfApprovalAllowed: false } };
 
-      await decideProposal(deps, anne, { proposalId: 'a', decision: 'approve', comment: '' });
-      await decideProposal(deps, anne, { proposalId: 'b', decision: 'approve', comment: '' });
+      await decideProposal(deps, anne, { proposalId: 'a', decision: 'approve', comment: '', stage: 1 });
+      await decideProposal(deps, anne, { proposalId: 'b', decision: 'approve', comment: '', stage: 1 });
       inner.down = false;
       await register.drain();
 
