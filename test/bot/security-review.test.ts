@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TurnContext } from 'botbuilder';
+import { GraphManagerRouting } from '../../src/adapters/approvals/graph-manager-routing';
 import { openMemoryStores } from '../../src/adapters/memory/memory-stores';
 import { openSqliteStores } from '../../src/adapters/sqlite';
 import { createApp } from '../../src/app';
@@ -11,6 +12,7 @@ import { ConfigError, loadConfig } from '../../src/config';
 import { mayDecide, mayView } from '../../src/domain/approval';
 import { createLogger } from '../../src/logger';
 import { loadProposalJourney } from '../../src/questionnaires';
+import { startGraphDouble } from '../doubles/graph';
 import { messageFrom, postActivity, teamsUser } from '../doubles/teams-activity';
 import { aPartnership, proposalAnswers } from '../fixtures/builders';
 import { reachSummary, startBotUnderTest, type BotUnderTest } from './bot-under-test';
@@ -351,6 +353,25 @@ describe('10. one instance per SQLite file', () => {
       expect(textOf((await bot.chat('Still Here').say('help')).card)).toContain('How I can help');
     } finally {
       await bot.close();
+    }
+  });
+});
+
+describe('4. a line manager who is also a second-stage approver decides one stage', () => {
+  it('routes the second stage to the others, or the first stage to APPROVERS when there are no others', async () => {
+    const graph = await startGraphDouble();
+    try {
+      graph.setManager('user-pat', SID);
+      const routing = (second: string[]) =>
+        new GraphManagerRouting({ approvers: [ANNE], secondStageApprovers: second, localMode: false }, { baseUrl: graph.url, token: async () => 'local-double' }, createLogger('silent'));
+      const pat = { id: 'user-pat', name: 'Pat' };
+      expect((await routing([SID, TOM]).routeFor(pat, true)).stages).toEqual([[SID], [TOM]]);
+      const fallback = await routing([SID]).routeFor(pat, true);
+      expect(fallback.stages).toEqual([[ANNE], [SID]]);
+      expect(fallback.note).toMatch(/second-stage approver/);
+      expect((await routing([SID]).routeFor(pat, false)).stages).toEqual([[SID]]);
+    } finally {
+      await graph.close();
     }
   });
 });
