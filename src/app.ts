@@ -19,6 +19,8 @@ import type { Drafts } from './ports/drafts';
 import type { IdGenerator } from './ports/ids';
 import type { Register } from './ports/register';
 import type { SentCards } from './ports/sent-cards';
+import type { Records } from './ports/records';
+import type { FlowDefinition } from './domain/flow';
 
 export interface AppDeps {
   readonly config: Config;
@@ -28,6 +30,9 @@ export interface AppDeps {
   readonly audit: AuditLog;
   readonly conversations: ConversationDirectory;
   readonly sentCards: SentCards;
+  readonly records: Records;
+  /** The forms after approval, by id (questionnaires/loadFlows). */
+  readonly flows: ReadonlyMap<string, FlowDefinition>;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;

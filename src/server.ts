@@ -10,7 +10,7 @@ import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Clock } from './ports/clock';
 import type { Register } from './ports/register';
-import { loadProposalJourney } from './questionnaires';
+import { loadFlows, loadProposalJourney } from './questionnaires';
 
 export interface RunningServer {
   readonly url: string;
@@ -100,7 +100,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     lock.release();
     throw err;
   }
-  const deps: AppDeps = { config, journey: loadProposalJourney(), ...stores, register, clock, ids: randomIds, logger };
+  const deps: AppDeps = { config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, register, clock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
   try {

@@ -3,7 +3,7 @@ import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { ConversationDirectory } from '../ports/conversation-directory';
 import { renderWelcome } from '../views/journey-views';
 import type { Card } from '../views/templates';
-import { actionHandlers, commandOf, runAction, TRY_AGAIN, type HandlerDeps } from './handlers';
+import { actionHandlers, commandOf, formCommandOf, runAction, runFormCommand, TRY_AGAIN, type HandlerDeps } from './handlers';
 import { personOf } from './identity';
 import { Verb } from './verbs';
 
@@ -110,6 +110,12 @@ export function createBot(deps: BotDeps): Application<TurnState> {
 
   app.activity(ActivityTypes.Message, async (context) => {
     const command = commandOf(context.activity.text);
+    const form = command ? undefined : formCommandOf(deps.flows, context.activity.text);
+    if (form) {
+      const reply = await runFormCommand(deps, context, form);
+      await context.sendActivity(typeof reply === 'string' ? MessageFactory.text(reply) : cardActivity(reply));
+      return;
+    }
     if (!command) {
       const note = firstContact.get(context) ? '' : 'I did not recognise that. Choose a button, or type one of the commands above.';
       await context.sendActivity(cardActivity(renderWelcome({ help: !firstContact.get(context), note })));

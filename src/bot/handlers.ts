@@ -21,6 +21,8 @@ import {
 } from '../views/journey-views';
 import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
+import { editFormSection, moveForm, resumeForm, startForm, startFormFor, type FormDeps } from '../use-cases/form-flow';
+import { renderFormResult } from '../views/form-views';
 import { describeDecision, renderApproval, renderPendingApprovals } from '../views/approval-views';
 import { mayDecide, mayView, samePerson, type Decision, type DecisionPolicy } from '../domain/approval';
 import { MESSAGE } from '../views/messages';
@@ -30,7 +32,7 @@ import { personOf } from './identity';
 import { cleanData } from './sanitize';
 import { announceDecision, refreshListFor, sendApprovalRequests, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 
-export interface HandlerDeps extends JourneyDeps, NotifyDeps {
+export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
   readonly reviewIntervalMonths: number;
   readonly background: BackgroundTasks;
@@ -66,10 +68,17 @@ export function viewOf(deps: HandlerDeps, result: JourneyResult): Card {
 
 export type ActionHandler = (deps: HandlerDeps, actor: Actor, data: ActionData) => Promise<Card | string>;
 
+/** Whether the card names a response to a form after approval (a Draft with a flowId), not the proposal journey. */
+async function isForm(deps: HandlerDeps, draftId: string): Promise<boolean> {
+  const draft = await deps.drafts.get(draftId);
+  return draft?.flowId !== undefined && draft.flowId !== 'proposal';
+}
+
 function move(kind: Move): ActionHandler {
   return async (deps, { person }, data) => {
     const ref = cardRef(data);
     if (!ref) return renderRefusal('DRAFT_NOT_FOUND');
+    if (await isForm(deps, ref.draftId)) return renderFormResult(await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data));
     const result = await moveDraft(deps, person, ref, kind, data);
     if (result.kind === 'submitted') deps.background.run('send approval requests', () => sendApprovalRequests(deps, result.partnership));
     return viewOf(deps, result);
@@ -155,12 +164,21 @@ export const actionHandlers = {
     const ref = cardRef(data);
     const target = targetOf(data);
     if (!ref || !target) return renderRefusal('DRAFT_NOT_FOUND');
+    if (await isForm(deps, ref.draftId)) return renderFormResult(await editFormSection(deps, person, ref, target));
     return viewOf(deps, await editSection(deps, person, ref, target));
   },
   resume: async (deps, { person }, data) => {
     const draftId = draftIdOf(data);
     if (!draftId) return renderRefusal('DRAFT_NOT_FOUND');
+    const draft = await deps.drafts.get(draftId);
+    if (draft?.flowId && draft.flowId !== 'proposal') return renderFormResult(await resumeForm(deps, person, draft));
     return viewOf(deps, await resumeDraft(deps, person, draftId));
+  },
+  startForm: async (deps, { person }, data) => {
+    const flowId = textOf(data.flowId).slice(0, 40);
+    const entryId = textOf(data.entryId).slice(0, 100);
+    if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND');
+    return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId));
   },
 } satisfies Record<string, ActionHandler>;
 
@@ -195,6 +213,21 @@ const COMMANDS: Readonly<Record<string, keyof typeof actionHandlers>> = {
   hi: 'help',
   hello: 'help',
 };
+
+/** `review PR-2026-001`, `agreement Riverside`: a form's command and the partnership it names. */
+export function formCommandOf(flows: FormDeps['flows'], text: string | undefined): { flowId: string; query: string } | undefined {
+  const normal = (typeof text === 'string' ? text : '').slice(0, MAX_COMMAND_TEXT).replace(/<at>.*?<\/at>/gi, '').trim();
+  const m = /^\/?([a-z]+)\s+(.+)$/i.exec(normal);
+  if (!m) return undefined;
+  const word = m[1].toLowerCase();
+  const flow = [...flows.values()].find((f) => f.command === word || f.id === word);
+  return flow ? { flowId: flow.id, query: m[2].replace(/[.!?]+$/, '').trim() } : undefined;
+}
+
+/** Runs a typed form command for the person on the activity. */
+export async function runFormCommand(deps: HandlerDeps, context: TurnContext, command: { flowId: string; query: string }): Promise<Card | string> {
+  return runAction(deps, context, async (d, { person }) => renderFormResult(await startFormFor(d, person, await emailsOf(d, person), command.flowId, command.query)), {});
+}
 
 /** No command is longer than this; a longer text is cut first, so the work per message is bounded. */
 const MAX_COMMAND_TEXT = 200;

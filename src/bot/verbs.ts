@@ -20,6 +20,7 @@ export const Verb = {
   reject: 'proposal.reject',
   refresh: 'proposal.refresh',
   open: 'proposal.open',
+  startForm: 'form.start',
 } as const;
 
 export type VerbName = (typeof Verb)[keyof typeof Verb];

@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'RECORD_TAMPERED'
   | 'STAGE_MOVED_ON'
   | 'NO_ACCESS'
-  | 'OUTCOME_CHANGED';
+  | 'OUTCOME_CHANGED'
+  | 'ENTRY_NOT_FOUND'
+  | 'NOT_ON_THIS_ENTRY'
+  | 'FORM_NOT_AVAILABLE';
 
 /** Thrown by stores when the version/ETag a write was based on is no longer current. */
 export class VersionConflictError extends Error {

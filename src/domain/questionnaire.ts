@@ -14,16 +14,20 @@ export type QuestionType =
   | 'date'
   | 'amount'
   | 'url'
-  | 'list';
+  | 'list'
+  /** 002 Appendix 3's 1-4 scale, each score shown with its meaning. */
+  | 'score';
 
 export interface Choice {
   readonly value: string;
   readonly title: string;
 }
 
+/** Shown (and validated) only when an earlier answer equals `equals`, or is one of `in`. */
 export interface ShowIf {
   readonly question: string;
-  readonly equals: string;
+  readonly equals?: string;
+  readonly in?: readonly string[];
 }
 
 export interface Question {
@@ -70,7 +74,21 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   amount: 30,
   url: 2000,
   list: 2000,
+  score: 1,
 };
+
+/** 002 Appendix 3: how well a feature of a partnership is in place. */
+export const SCORE_CHOICES: readonly Choice[] = [
+  { value: '1', title: '1 - Not in place: priority for action' },
+  { value: '2', title: '2 - Partly in place: action needed' },
+  { value: '3', title: '3 - Action identified: being implemented' },
+  { value: '4', title: '4 - Standard met: no action needed' },
+];
+
+/** The options a choice-like question offers (a score's are the engine's own). */
+export function choicesOf(question: Question): readonly Choice[] {
+  return question.type === 'score' ? SCORE_CHOICES : question.choices ?? [];
+}
 
 export const MAX_LIST_ITEMS = 30;
 
@@ -80,7 +98,8 @@ export function maxLengthOf(question: Question): number {
 
 export function isShown(question: Question, answers: RawAnswers): boolean {
   if (!question.showIf) return true;
-  return (answers[question.showIf.question] ?? '').trim() === question.showIf.equals;
+  const given = (answers[question.showIf.question] ?? '').trim();
+  return question.showIf.in ? question.showIf.in.includes(given) : given === question.showIf.equals;
 }
 
 export interface PickedAnswers {
@@ -145,7 +164,8 @@ function checkValue(q: Question, value: string, answers: RawAnswers): string | u
     case 'yesno':
       return value === 'yes' || value === 'no' ? undefined : 'Please choose Yes or No.';
     case 'choice':
-      return q.choices?.some((c) => c.value === value) ? undefined : 'Please choose one of the options.';
+    case 'score':
+      return choicesOf(q).some((c) => c.value === value) ? undefined : 'Please choose one of the options.';
     case 'multichoice':
       return splitChoices(value).every((v) => q.choices?.some((c) => c.value === v))
         ? undefined
@@ -228,7 +248,8 @@ export function displayAnswer(q: Question, raw: string | undefined): string {
     case 'yesno':
       return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : value;
     case 'choice':
-      return q.choices?.find((c) => c.value === value)?.title ?? value;
+    case 'score':
+      return choicesOf(q).find((c) => c.value === value)?.title ?? value;
     case 'multichoice':
       return splitChoices(value)
         .map((v) => q.choices?.find((c) => c.value === v)?.title ?? v)
@@ -291,7 +312,11 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
       if (question.showIf && !local.has(question.showIf.question)) {
         fail(`${qp}.showIf.question`, `must name an earlier question of the same section, not "${question.showIf.question}"`);
       }
-      if (question.showIf && (typeof question.showIf.equals !== 'string' || question.showIf.equals === '')) {
+      if (question.showIf && question.showIf.in !== undefined) {
+        if (!Array.isArray(question.showIf.in) || question.showIf.in.length === 0 || !question.showIf.in.every((v) => typeof v === 'string' && v !== '')) {
+          fail(`${qp}.showIf.in`, 'must be a non-empty list of non-empty strings');
+        }
+      } else if (question.showIf && (typeof question.showIf.equals !== 'string' || question.showIf.equals === '')) {
         fail(`${qp}.showIf.equals`, 'must be a non-empty string');
       }
       if (question.notBefore && !takenIds.has(question.notBefore)) {

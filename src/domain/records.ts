@@ -15,6 +15,16 @@ import type { SignificanceResult } from './significance';
  */
 export interface Draft {
   readonly id: string;
+  /**
+   * The form this response belongs to: absent (or 'proposal') for the proposal
+   * journey, which drafts written before forms existed are; otherwise a flow
+   * definition's id, answered for the register entry `subjectId`.
+   */
+  readonly flowId?: string;
+  readonly flowVersion?: number;
+  readonly subjectId?: string;
+  /** The entry's reference and name when the form was started, for the card's title. */
+  readonly subjectTitle?: string;
   readonly ownerId: string;
   readonly ownerName: string;
   readonly status: DraftStatus;
@@ -56,6 +66,11 @@ export interface Partnership {
   readonly updatedAt: string;
   readonly nextReviewDue?: string;
   readonly approvedAt?: string;
+  /** Set by the annual assessment (DOMAIN 1.7). */
+  readonly lastReviewedAt?: string;
+  readonly latestAssessment?: LatestAssessment;
+  /** Set by the agreement checklist. */
+  readonly agreement?: AgreementOnEntry;
   /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */
   readonly approval?: ApprovalState;
   /**
@@ -69,6 +84,44 @@ export interface Partnership {
 }
 
 export type NewPartnership = Omit<Partnership, 'etag'>;
+
+export interface LatestAssessment {
+  readonly at: string;
+  readonly averageScore: number;
+  readonly needingAction: number;
+  readonly decision: string;
+}
+
+export interface AgreementOnEntry {
+  readonly at: string;
+  readonly state: 'yes' | 'partly' | 'no';
+  readonly link: string;
+  readonly documentType: string;
+  /** Element codes not fully covered. */
+  readonly gaps: readonly string[];
+}
+
+/**
+ * One completed form about a register entry (DOMAIN 4, the Partnership Records
+ * list): an assessment, an agreement check, a handover, an evaluation. Codes in
+ * `outcome`; `answers` as the engine stored them, with the definition they were
+ * written against.
+ */
+export interface PartnershipRecord {
+  readonly id: string;
+  readonly kind: string;
+  readonly subjectId: string;
+  readonly reference?: string;
+  readonly at: string;
+  readonly by: Person;
+  readonly flowId: string;
+  readonly flowVersion: number;
+  readonly summary: string;
+  readonly score?: number;
+  readonly decision?: string;
+  readonly outcome: Readonly<Record<string, unknown>>;
+  readonly answers: RawAnswers;
+}
 
 /**
  * The etag of an item whose latest write is kept locally because the register

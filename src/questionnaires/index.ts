@@ -1,4 +1,8 @@
+import type { FlowDefinition } from '../domain/flow';
 import { buildJourney, type Journey } from '../domain/journey';
+import agreement from './agreement.flow.json';
+import assessment from './assessment.flow.json';
+import { checkFlow } from './flow-schema';
 import { checkQuestionnaire } from '../domain/questionnaire';
 import registration from './registration.json';
 import screening from './screening.json';
@@ -16,4 +20,17 @@ export function loadProposalJourney(): Journey {
     checkQuestionnaire('src/questionnaires/significance.json', significance, ids),
     checkQuestionnaire('src/questionnaires/registration.json', registration, ids),
   );
+}
+
+/**
+ * The forms after approval (DOMAIN 1.7), one `*.flow.json` each. Adding a form
+ * whose question types, evaluator and completion exist is a JSON file and a
+ * line here.
+ */
+export function loadFlows(): ReadonlyMap<string, FlowDefinition> {
+  const flows = [
+    checkFlow('src/questionnaires/assessment.flow.json', assessment),
+    checkFlow('src/questionnaires/agreement.flow.json', agreement),
+  ];
+  return new Map(flows.map((f) => [f.id, f]));
 }

@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../domain/errors';
 import { progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
 import { STATUS_LABEL } from '../domain/lifecycle';
-import { displayAnswer, isShown, maxLengthOf, type FieldErrors, type Question } from '../domain/questionnaire';
+import { choicesOf, displayAnswer, isShown, maxLengthOf, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import { ARRANGEMENT_LABEL } from '../domain/screening';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
@@ -47,8 +47,8 @@ function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: Erro
   };
 }
 
-function questionView(q: Question, draft: Draft, errors: FieldErrors) {
-  const conditional = q.showIf ? ` (only if ${q.showIf.equals})` : '';
+export function questionView(q: Question, draft: Draft, errors: FieldErrors) {
+  const conditional = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
   return {
     id: q.id,
     kind: q.type === 'list' ? 'longtext' : q.type,
@@ -58,7 +58,7 @@ function questionView(q: Question, draft: Draft, errors: FieldErrors) {
     placeholder: q.placeholder ?? '',
     help: q.help ?? '',
     error: errors[q.id] ?? '',
-    choices: q.choices ?? [],
+    choices: choicesOf(q),
   };
 }
 
@@ -128,8 +128,11 @@ function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof c
   return expandCard('summary', {
     ...base,
     changesRequested: draft.changesRequested ?? '',
-    screeningOutcome: screening ? { partnership: 'A partnership', possible: 'Possibly a partnership (for the approver to judge)', 'not-a-partnership': 'Not a partnership' }[screening.outcome] : 'Not done',
-    significance: draft.significance ? (draft.significance.significant ? `Yes: ${draft.significance.reasons.join('; ')}` : 'No') : 'Not done',
+    facts: [
+      { title: 'Screening', value: screening ? { partnership: 'A partnership', possible: 'Possibly a partnership (for the approver to judge)', 'not-a-partnership': 'Not a partnership' }[screening.outcome] : 'Not done' },
+      { title: 'Significant', value: draft.significance ? (draft.significance.significant ? `Yes: ${draft.significance.reasons.join('; ')}` : 'No') : 'Not done' },
+    ],
+    submitTitle: 'Submit for approval',
     sections,
   });
 }

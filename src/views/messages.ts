@@ -17,5 +17,8 @@ export const MESSAGE: Readonly<Record<ErrorCode, { readonly heading: string; rea
   RECORD_TAMPERED: { heading: 'On hold for the register owners', text: 'This proposal\'s approval details were changed outside the bot, so nobody can decide it until the register owners have checked it. They have been told. Nothing was changed.' },
   STAGE_MOVED_ON: { heading: 'This card was out of date', text: 'The stage this card was sent for has already been decided, so nothing was changed. Here is where the proposal stands now.' },
   NO_ACCESS: { heading: 'No access', text: 'You do not have access to this proposal. It is shown to its proposer, its approvers and the register owners.' },
+  ENTRY_NOT_FOUND: { heading: 'Partnership not found', text: 'No partnership on the register matches that. Type its reference (for example PR-2026-001) or part of its name.' },
+  NOT_ON_THIS_ENTRY: { heading: 'Not yours to complete', text: 'This form is completed by the partnership\'s lead officer, one of its representatives, or a register owner. Ask one of them, or the register owners, if it should be you.' },
+  FORM_NOT_AVAILABLE: { heading: 'Not available now', text: 'That form cannot be started for this partnership in its current status, so nothing was changed.' },
   OUTCOME_CHANGED: { heading: 'The outcome has changed', text: 'Your answers give a different outcome from the one shown before, so the proposal was not submitted. Here is the outcome now: change your answers, or save and close.' },
 };

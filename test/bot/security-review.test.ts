@@ -11,7 +11,7 @@ import { personOf } from '../../src/bot/identity';
 import { ConfigError, loadConfig } from '../../src/config';
 import { mayDecide, mayView } from '../../src/domain/approval';
 import { createLogger } from '../../src/logger';
-import { loadProposalJourney } from '../../src/questionnaires';
+import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
 import { startGraphDouble } from '../doubles/graph';
 import { messageFrom, postActivity, teamsUser } from '../doubles/teams-activity';
 import { aPartnership, proposalAnswers } from '../fixtures/builders';
@@ -301,7 +301,7 @@ describe('5. Teams only, our tenant only (with an app id)', () => {
   it('the app answers a refused activity without doing anything: nothing is remembered or started', async () => {
     const stores = openMemoryStores();
     const config = loadConfig({ ...APP, APPROVERS: ANNE, LOG_LEVEL: 'silent' });
-    const built = createApp({ config, journey: loadProposalJourney(), ...stores, clock: { now: () => new Date('2026-11-30T10:00:00Z') }, ids: { next: () => 'id-1' }, logger: createLogger('silent') });
+    const built = createApp({ config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, clock: { now: () => new Date('2026-11-30T10:00:00Z') }, ids: { next: () => 'id-1' }, logger: createLogger('silent') });
     const webChat = { ...messageFrom(approver, 'register'), channelId: 'webchat', from: { id: ANNE, name: 'Anne Approver' } };
     const context = new TurnContext(built.adapter as never, webChat as never);
     await built.runTurn(context);

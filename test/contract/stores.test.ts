@@ -8,12 +8,14 @@ import { systemClock } from '../../src/adapters/system';
 import type { AuditLog } from '../../src/ports/audit-log';
 import type { ConversationDirectory } from '../../src/ports/conversation-directory';
 import type { Drafts } from '../../src/ports/drafts';
+import type { Records } from '../../src/ports/records';
 import type { Register } from '../../src/ports/register';
 import { aConversation, aDraft, anAuditEntry, aPartnership } from '../fixtures/builders';
 import { describeAuditLogContract } from './audit-log.contract';
 import { describeConversationDirectoryContract } from './conversation-directory.contract';
 import { describeDraftsContract } from './drafts.contract';
 import type { OpenStore } from './open-store';
+import { describeRecordsContract } from './records.contract';
 import { describeRegisterContract } from './register.contract';
 
 interface Stores {
@@ -21,6 +23,7 @@ interface Stores {
   readonly register: Register;
   readonly audit: AuditLog;
   readonly conversations: ConversationDirectory;
+  readonly records: Records;
   close(): void;
 }
 
@@ -52,6 +55,7 @@ for (const { name, open } of implementations) {
   describeRegisterContract(name, one(open, 'register'));
   describeAuditLogContract(name, one(open, 'audit'));
   describeConversationDirectoryContract(name, one(open, 'conversations'));
+  describeRecordsContract(name, one(open, 'records'));
 }
 
 // The outbox decorator passes every call through while the register it wraps answers.
@@ -83,6 +87,27 @@ describe('SQLite file database', () => {
     }
   });
 
+  it('opens a file written before forms existed: its drafts read back as proposal drafts and the records table is added', async () => {
+    const file = nextDatabaseFile();
+    const old = openDatabase(file);
+    // As the build before Partnership Records left it: schema version 5, a proposal draft with no flowId.
+    old.exec('DROP TABLE records');
+    old.pragma('user_version = 5');
+    const saved = { ...aDraft({ id: 'old-draft', step: 'registration.people' }), version: 3 };
+    old.prepare('INSERT INTO drafts (id, owner_id, version, updated_at, json) VALUES (?, ?, ?, ?, ?)').run(saved.id, saved.ownerId, saved.version, saved.updatedAt, JSON.stringify(saved));
+    old.close();
+
+    const upgraded = openSqliteStores(file);
+    try {
+      const draft = await upgraded.drafts.get('old-draft');
+      expect(draft).toMatchObject({ id: 'old-draft', step: 'registration.people', version: 3 });
+      expect(draft?.flowId).toBeUndefined();
+      expect(await upgraded.records.listFor('partnership-1')).toEqual([]);
+    } finally {
+      upgraded.close();
+    }
+  });
+
   it('runs in WAL mode, waits on a busy file, enforces foreign keys and migrates only once', () => {
     const file = nextDatabaseFile();
     openDatabase(file).close();
@@ -91,7 +116,7 @@ describe('SQLite file database', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(db.pragma('user_version', { simple: true })).toBe(5);
+      expect(db.pragma('user_version', { simple: true })).toBe(6);
     } finally {
       db.close();
     }

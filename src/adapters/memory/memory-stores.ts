@@ -1,11 +1,12 @@
 import { sequenceOf } from '../../domain/approval';
 import type { PartnershipStatus } from '../../domain/lifecycle';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
-import type { AuditEntry, Draft, NewDraft, NewPartnership, Partnership } from '../../domain/records';
+import type { AuditEntry, Draft, NewDraft, NewPartnership, Partnership, PartnershipRecord } from '../../domain/records';
 import type { AuditLog } from '../../ports/audit-log';
 import type { ConversationDirectory, ConversationRecord } from '../../ports/conversation-directory';
 import type { Drafts } from '../../ports/drafts';
 import type { SentMessage } from '../../ports/notifier';
+import type { Records } from '../../ports/records';
 import type { Register } from '../../ports/register';
 import type { SentCards } from '../../ports/sent-cards';
 
@@ -178,6 +179,24 @@ export class MemorySentCards implements SentCards {
   }
 }
 
+export class MemoryRecords implements Records {
+  private readonly byKey = new Map<string, PartnershipRecord>();
+  private readonly ids = new Set<string>();
+
+  async add(record: PartnershipRecord, idempotencyKey: string): Promise<PartnershipRecord> {
+    const earlier = this.byKey.get(idempotencyKey);
+    if (earlier) return structuredClone(earlier);
+    if (this.ids.has(record.id)) throw new DuplicateError('record', record.id);
+    this.ids.add(record.id);
+    this.byKey.set(idempotencyKey, structuredClone(record));
+    return structuredClone(record);
+  }
+
+  async listFor(subjectId: string): Promise<PartnershipRecord[]> {
+    return [...this.byKey.values()].filter((r) => r.subjectId === subjectId).sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)).map((r) => structuredClone(r));
+  }
+}
+
 export function openMemoryStores() {
   return {
     drafts: new MemoryDrafts(),
@@ -185,6 +204,7 @@ export function openMemoryStores() {
     audit: new MemoryAuditLog(),
     conversations: new MemoryConversationDirectory(),
     sentCards: new MemorySentCards(),
+    records: new MemoryRecords(),
     close(): void {},
   };
 }

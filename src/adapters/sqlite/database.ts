@@ -82,6 +82,17 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX conversations_by_email ON conversations (lower(json_extract(json, '$.email')));
   `,
+  `
+  CREATE TABLE records (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    subject_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    json TEXT NOT NULL
+  );
+  CREATE INDEX records_by_subject ON records (subject_id, at, seq);
+  `,
 ];
 
 /** Opens (creating if need be) and migrates a database; ':memory:' gives a private one. */

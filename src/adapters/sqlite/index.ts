@@ -3,6 +3,7 @@ import { SqliteAuditLog } from './sqlite-audit-log';
 import { SqliteConversationDirectory } from './sqlite-conversation-directory';
 import { SqliteDrafts } from './sqlite-drafts';
 import { SqliteOutbox } from './sqlite-outbox';
+import { SqliteRecords } from './sqlite-records';
 import { SqliteRegister } from './sqlite-register';
 import { SqliteSentCards } from './sqlite-sent-cards';
 
@@ -12,6 +13,7 @@ export { SqliteConversationDirectory } from './sqlite-conversation-directory';
 export { SqliteDrafts } from './sqlite-drafts';
 export { SqliteOutbox, type OutboxEntry, type OutboxKind, type OutboxState } from './sqlite-outbox';
 export { SqliteRegister } from './sqlite-register';
+export { SqliteRecords } from './sqlite-records';
 export { SqliteSentCards } from './sqlite-sent-cards';
 export { lockDataDir, InstanceLockedError, type InstanceLock } from './instance-lock';
 
@@ -24,6 +26,7 @@ export function openSqliteStores(file: string) {
     audit: new SqliteAuditLog(db),
     conversations: new SqliteConversationDirectory(db),
     sentCards: new SqliteSentCards(db),
+    records: new SqliteRecords(db),
     /** Register writes kept while SharePoint is unreachable (used only with REGISTER_STORE=sharepoint). */
     outbox: new SqliteOutbox(db),
     close(): void {

@@ -1,0 +1,284 @@
+import { agreementGaps } from '../domain/agreement';
+import { nextReviewDue, REFERENCE_PATTERN } from '../domain/approval';
+import { scoreAssessment } from '../domain/assessment';
+import { VersionConflictError, type ErrorCode } from '../domain/errors';
+import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type CompletionName, type EvaluatorName, type FlowDefinition } from '../domain/flow';
+import { canTransition, type PartnershipStatus } from '../domain/lifecycle';
+import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
+import type { Draft, Partnership, PartnershipRecord, Person } from '../domain/records';
+import { roleOn } from '../domain/roles';
+import type { AuditLog } from '../ports/audit-log';
+import type { Clock } from '../ports/clock';
+import type { Drafts } from '../ports/drafts';
+import type { IdGenerator } from '../ports/ids';
+import type { Records } from '../ports/records';
+import type { Register } from '../ports/register';
+import type { CardRef, Move } from './proposal-journey';
+
+/**
+ * The forms after approval (DOMAIN 1.5-1.7), run by one engine: start for a
+ * register entry (checking who may and whether its status allows it), walk the
+ * sections with validation, save and resume, a summary with Edit, and on
+ * completion the flow's evaluator and completion, a Partnership Record and an
+ * audit entry. Responses are Drafts with a `flowId`, so they share the store,
+ * its versions and every card verb with the proposal journey.
+ */
+export interface FormDeps {
+  readonly flows: ReadonlyMap<string, FlowDefinition>;
+  readonly drafts: Drafts;
+  readonly register: Register;
+  readonly records: Records;
+  readonly audit: AuditLog;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly reviewIntervalMonths: number;
+  readonly registerOwners: readonly string[];
+}
+
+/** What a completed form changed, for the person's confirmation card. */
+export interface Completed {
+  readonly entry: Partnership;
+  readonly record: PartnershipRecord;
+}
+
+export type FormResult =
+  | { readonly kind: 'step'; readonly flow: FlowDefinition; readonly draft: Draft; readonly errors?: FieldErrors; readonly notice?: ErrorCode }
+  | { readonly kind: 'saved'; readonly flow: FlowDefinition; readonly draft: Draft }
+  | { readonly kind: 'completed'; readonly flow: FlowDefinition; readonly draft: Draft; readonly completed: Completed }
+  | { readonly kind: 'pick'; readonly flow: FlowDefinition; readonly entries: readonly Partnership[] }
+  | { readonly kind: 'refused'; readonly code: ErrorCode; readonly entry?: Partnership };
+
+const SEARCHED: readonly PartnershipStatus[] = ['active', 'exiting'];
+const MAX_QUERY = 150;
+
+/** Entries named by a reference (`PR-2026-001`) or by part of their name, among those still running. */
+export async function findEntries(register: Register, query: string): Promise<Partnership[]> {
+  const wanted = query.trim().slice(0, MAX_QUERY).toLowerCase();
+  if (wanted === '') return [];
+  const entries = (await Promise.all(SEARCHED.map((s) => register.listByStatus(s)))).flat();
+  if (REFERENCE_PATTERN.test(wanted.toUpperCase())) return entries.filter((e) => e.reference?.toUpperCase() === wanted.toUpperCase());
+  const exact = entries.filter((e) => e.name.trim().toLowerCase() === wanted);
+  return exact.length > 0 ? exact : entries.filter((e) => e.name.toLowerCase().includes(wanted));
+}
+
+function refusalToStart(flow: FlowDefinition, entry: Partnership, person: Person, emails: readonly string[], owners: readonly string[]): ErrorCode | undefined {
+  if (!roleOn(entry, person, emails, owners)) return 'NOT_ON_THIS_ENTRY';
+  if (!flow.startableIn.includes(entry.status)) return 'FORM_NOT_AVAILABLE';
+  return undefined;
+}
+
+/** `review PR-2026-001`: one entry starts (or resumes) the form; several offer a pick list. */
+export async function startFormFor(deps: FormDeps, person: Person, emails: readonly string[], flowId: string, query: string): Promise<FormResult> {
+  const flow = deps.flows.get(flowId);
+  if (!flow) return { kind: 'refused', code: 'FORM_NOT_AVAILABLE' };
+  const entries = await findEntries(deps.register, query);
+  if (entries.length === 0) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
+  if (entries.length > 1) return { kind: 'pick', flow, entries };
+  return startForm(deps, person, emails, flowId, entries[0].id);
+}
+
+/** Starts the form for one entry, or resumes this person's unfinished response to it. */
+export async function startForm(deps: FormDeps, person: Person, emails: readonly string[], flowId: string, entryId: string): Promise<FormResult> {
+  const flow = deps.flows.get(flowId);
+  if (!flow) return { kind: 'refused', code: 'FORM_NOT_AVAILABLE' };
+  const entry = await deps.register.get(entryId);
+  if (!entry) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
+  const refusal = refusalToStart(flow, entry, person, emails, deps.registerOwners);
+  if (refusal) return { kind: 'refused', code: refusal, entry };
+  const open = (await deps.drafts.listByOwner(person.id)).find((d) => d.flowId === flowId && d.subjectId === entryId && d.status === 'draft');
+  if (open) return { kind: 'step', flow, draft: { ...open, step: flowStepAt(flow, open.step).key } };
+  const now = deps.clock.now().toISOString();
+  const draft = await deps.drafts.create({
+    id: deps.ids.next(),
+    flowId,
+    flowVersion: flow.version,
+    subjectId: entryId,
+    subjectTitle: [entry.reference, entry.name].filter(Boolean).join(' '),
+    ownerId: person.id,
+    ownerName: person.name,
+    status: 'draft',
+    answers: {},
+    step: flowSteps(flow)[0].key,
+    returnToSummary: false,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await deps.audit.append({ subjectId: entryId, at: now, actor: person, action: `${flowId}.started`, data: { responseId: draft.id } });
+  return { kind: 'step', flow, draft };
+}
+
+type Loaded = { readonly ok: true; readonly flow: FlowDefinition; readonly draft: Draft } | { readonly ok: false; readonly result: FormResult };
+
+/** The response a card names, checked against its owner, its version and its step: the card is never trusted. */
+async function loadForAction(deps: FormDeps, person: Person, ref: CardRef): Promise<Loaded> {
+  const draft = await deps.drafts.get(ref.draftId);
+  if (!draft) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
+  if (draft.ownerId !== person.id) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
+  const flow = draft.flowId ? deps.flows.get(draft.flowId) : undefined;
+  if (!flow) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
+  if (draft.status === 'submitted') return { ok: false, result: { kind: 'refused', code: 'ALREADY_SUBMITTED' } };
+  const current = { ...draft, step: flowStepAt(flow, draft.step).key };
+  if (current.version !== ref.version || current.step !== ref.step) return { ok: false, result: { kind: 'step', flow, draft: current, notice: 'STALE_CARD' } };
+  return { ok: true, flow, draft: current };
+}
+
+async function save(deps: FormDeps, flow: FlowDefinition, draft: Draft, changes: Partial<Draft>): Promise<Loaded> {
+  try {
+    return { ok: true, flow, draft: await deps.drafts.update({ ...draft, ...changes, updatedAt: deps.clock.now().toISOString() }) };
+  } catch (err) {
+    if (!(err instanceof VersionConflictError)) throw err;
+    const current = await deps.drafts.get(draft.id);
+    if (!current) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
+    return { ok: false, result: { kind: 'step', flow, draft: current, notice: 'STALE_CARD' } };
+  }
+}
+
+/** Next / Back / Save and close on a form's card; Next on the summary completes it. */
+export async function moveForm(deps: FormDeps, person: Person, emails: readonly string[], ref: CardRef, move: Move, inputs: Readonly<Record<string, unknown>>): Promise<FormResult> {
+  const loaded = await loadForAction(deps, person, ref);
+  if (!loaded.ok) return loaded.result;
+  const { flow, draft } = loaded;
+  const step = flowStepAt(flow, draft.step);
+  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs) : { answers: {}, clipped: {} };
+  const answers = { ...draft.answers, ...picked.answers };
+  if (move === 'save') {
+    const saved = await save(deps, flow, draft, { answers });
+    if (!saved.ok) return saved.result;
+    return Object.keys(picked.clipped).length > 0 ? { kind: 'step', flow, draft: saved.draft, errors: picked.clipped } : { kind: 'saved', flow, draft: saved.draft };
+  }
+  if (move === 'back') {
+    const target = draft.returnToSummary ? flowStepAt(flow, 'summary') : previousFlowStep(flow, draft.step);
+    const saved = await save(deps, flow, draft, { answers, step: target.key, returnToSummary: false });
+    return saved.ok ? { kind: 'step', flow, draft: saved.draft } : saved.result;
+  }
+  if (step.kind === 'summary') return completeForm(deps, person, emails, flow, draft);
+  const errors = { ...validateSection(step.section, answers), ...picked.clipped };
+  if (Object.keys(errors).length > 0) {
+    const saved = await save(deps, flow, draft, { answers });
+    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors } : saved.result;
+  }
+  const target = draft.returnToSummary ? flowStepAt(flow, 'summary') : nextFlowStep(flow, draft.step);
+  const saved = await save(deps, flow, draft, { answers, step: target.key, returnToSummary: false });
+  return saved.ok ? { kind: 'step', flow, draft: saved.draft } : saved.result;
+}
+
+/** Edit a section from the summary; Next then returns to the summary. */
+export async function editFormSection(deps: FormDeps, person: Person, ref: CardRef, target: string): Promise<FormResult> {
+  const loaded = await loadForAction(deps, person, ref);
+  if (!loaded.ok) return loaded.result;
+  const step = flowSteps(loaded.flow).find((s) => s.key === target && s.kind === 'questions');
+  if (!step || loaded.draft.step !== 'summary') return { kind: 'step', flow: loaded.flow, draft: loaded.draft, notice: 'ILLEGAL_TRANSITION' };
+  const saved = await save(deps, loaded.flow, loaded.draft, { step: step.key, returnToSummary: true });
+  return saved.ok ? { kind: 'step', flow: loaded.flow, draft: saved.draft } : saved.result;
+}
+
+/** Shows a response where it stands (Continue from "my partnerships"). */
+export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): Promise<FormResult> {
+  const flow = draft.flowId ? deps.flows.get(draft.flowId) : undefined;
+  if (!flow) return { kind: 'refused', code: 'DRAFT_NOT_FOUND' };
+  if (draft.ownerId !== person.id) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
+  if (draft.status === 'submitted') return { kind: 'refused', code: 'ALREADY_SUBMITTED' };
+  return { kind: 'step', flow, draft: { ...draft, step: flowStepAt(flow, draft.step).key } };
+}
+
+/** What an evaluator reads from the stored answers: recomputed whenever used, never kept from an earlier step. */
+export type Evaluation = { readonly summary: string; readonly score?: number; readonly decision?: string; readonly outcome: Readonly<Record<string, unknown>> };
+
+export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers) => Evaluation>> = {
+  'assessment-scoring': (answers) => {
+    const result = scoreAssessment(answers);
+    return {
+      summary: `average ${result.averageScore}; ${result.needingAction.length} of 10 features need action; decision ${result.decision}`,
+      score: result.averageScore,
+      decision: result.decision,
+      outcome: { ...result },
+    };
+  },
+  'agreement-gaps': (answers) => {
+    const result = agreementGaps(answers);
+    return { summary: `agreement ${result.state}; ${result.gaps.length} gaps`, decision: result.state, outcome: { ...result } };
+  },
+};
+
+type Completion = (entry: Partnership, evaluation: Evaluation, at: string, months: number) => Partnership | ErrorCode;
+
+/** How each completion changes the register entry; a status change goes through the lifecycle's table. */
+export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
+  'record-assessment': (entry, evaluation, at, months) => {
+    const outcome = evaluation.outcome as unknown as ReturnType<typeof scoreAssessment>;
+    const status: PartnershipStatus = outcome.decision === 'exit' ? 'exiting' : entry.status;
+    if (status !== entry.status && !canTransition(entry.status, status)) return 'ILLEGAL_TRANSITION';
+    const day = at.slice(0, 10);
+    return {
+      ...entry,
+      status,
+      updatedAt: at,
+      lastReviewedAt: day,
+      nextReviewDue: nextReviewDue(at, months),
+      latestAssessment: { at: day, averageScore: outcome.averageScore, needingAction: outcome.needingAction.length, decision: outcome.decision },
+    };
+  },
+  'record-agreement': (entry, evaluation, at) => {
+    const outcome = evaluation.outcome as unknown as ReturnType<typeof agreementGaps>;
+    return { ...entry, updatedAt: at, agreement: { at: at.slice(0, 10), state: outcome.state, link: outcome.link, documentType: outcome.documentType, gaps: [...outcome.gaps] } };
+  },
+};
+
+/** The first section with an answer missing or wrong, with its errors; undefined when all are valid. */
+function firstInvalid(flow: FlowDefinition, answers: RawAnswers): { key: string; errors: FieldErrors } | undefined {
+  for (const step of flowSteps(flow)) {
+    if (step.kind !== 'questions') continue;
+    const errors = validateSection(step.section, answers);
+    if (Object.keys(errors).length > 0) return { key: step.key, errors };
+  }
+  return undefined;
+}
+
+async function completeForm(deps: FormDeps, person: Person, emails: readonly string[], flow: FlowDefinition, draft: Draft): Promise<FormResult> {
+  const invalid = firstInvalid(flow, draft.answers);
+  if (invalid) {
+    const saved = await save(deps, flow, draft, { step: invalid.key, returnToSummary: true });
+    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: invalid.errors } : saved.result;
+  }
+  const evaluation = EVALUATORS[flow.evaluator](draft.answers);
+  const at = deps.clock.now().toISOString();
+  let entry: Partnership | undefined;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const current = await deps.register.get(draft.subjectId ?? '');
+    if (!current) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
+    // Checked again at completion: the person may have handed over, the entry may have closed meanwhile.
+    const refusal = refusalToStart(flow, current, person, emails, deps.registerOwners);
+    if (refusal) return { kind: 'refused', code: refusal, entry: current };
+    const changed = COMPLETIONS[flow.completion](current, evaluation, at, deps.reviewIntervalMonths);
+    if (typeof changed === 'string') return { kind: 'step', flow, draft, notice: changed };
+    try {
+      entry = await deps.register.update(changed);
+      break;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+    }
+  }
+  if (!entry) return { kind: 'refused', code: 'VERSION_CONFLICT' };
+  const record = await deps.records.add(
+    {
+      id: deps.ids.next(),
+      kind: flow.id,
+      subjectId: entry.id,
+      reference: entry.reference,
+      at,
+      by: person,
+      flowId: flow.id,
+      flowVersion: draft.flowVersion ?? flow.version,
+      summary: evaluation.summary,
+      score: evaluation.score,
+      decision: evaluation.decision,
+      outcome: evaluation.outcome,
+      answers: draft.answers,
+    },
+    `complete:${draft.id}`,
+  );
+  const saved = await save(deps, flow, draft, { status: 'submitted' });
+  if (!saved.ok) return saved.result;
+  await deps.audit.append({ subjectId: entry.id, at, actor: person, action: `${flow.id}.completed`, data: { responseId: draft.id, recordId: record.id, status: entry.status } });
+  return { kind: 'completed', flow, draft: saved.draft, completed: { entry, record } };
+}

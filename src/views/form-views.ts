@@ -1,0 +1,127 @@
+import { flowProgress, flowStepAt, flowSteps, type FlowDefinition } from '../domain/flow';
+import { STATUS_LABEL } from '../domain/lifecycle';
+import { displayAnswer, isShown } from '../domain/questionnaire';
+import type { Draft, Partnership } from '../domain/records';
+import type { Completed, FormResult } from '../use-cases/form-flow';
+import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
+import { MESSAGE } from './messages';
+import { expandCard, type Card } from './templates';
+
+/** The forms after approval, on the same step and summary cards as the proposal journey. */
+const SUMMARY_VALUE_LIMIT = 300;
+const PICK_LIMIT = 15;
+
+function clip(text: string, limit: number): string {
+  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+const COMPLETE_TITLE: Readonly<Record<string, string>> = {
+  assessment: 'Record the assessment',
+  agreement: 'Record the checklist',
+};
+
+const DECISION_LABEL: Readonly<Record<string, string>> = {
+  continue: 'Continue as it is',
+  'continue-with-changes': 'Continue, with changes',
+  exit: 'Exit the partnership',
+};
+
+const AGREEMENT_LABEL: Readonly<Record<string, string>> = { yes: 'In place', partly: 'Partly in place', no: 'Not in place' };
+
+function common(flow: FlowDefinition, draft: Draft, notice?: FormResult & { kind: 'step' }) {
+  const progress = flowProgress(flow, draft.step);
+  return {
+    journeyTitle: `${flow.title}: ${clip(draft.subjectTitle ?? '', 100)}`,
+    stepNumber: progress.number,
+    stepTotal: progress.total,
+    notice: notice?.notice ? MESSAGE[notice.notice].text : '',
+    draftId: draft.id,
+    version: draft.version,
+    step: draft.step,
+    changesRequested: '',
+  };
+}
+
+export function renderFormStep(result: FormResult & { kind: 'step' }): Card {
+  const { flow, draft } = result;
+  const step = flowStepAt(flow, draft.step);
+  const base = common(flow, draft, result);
+  if (step.kind === 'questions') {
+    return expandCard('questionnaire-step', {
+      ...base,
+      sectionTitle: step.section.title,
+      intro: step.section.intro ?? '',
+      questions: step.section.questions.map((q) => questionView(q, draft, result.errors ?? {})),
+      canGoBack: base.stepNumber > 1,
+      nextTitle: draft.returnToSummary || base.stepNumber === base.stepTotal - 1 ? 'Review answers' : 'Next',
+    });
+  }
+  return expandCard('summary', {
+    ...base,
+    facts: [],
+    submitTitle: COMPLETE_TITLE[flow.id] ?? 'Complete',
+    sections: flowSteps(flow).flatMap((s) =>
+      s.kind === 'questions'
+        ? [{
+            key: s.key,
+            title: s.section.title,
+            answers: s.section.questions
+              .filter((q) => isShown(q, draft.answers))
+              .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id]) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
+          }]
+        : [],
+    ),
+  });
+}
+
+function completedFacts(flow: FlowDefinition, completed: Completed): { title: string; value: string }[] {
+  const { entry, record } = completed;
+  const facts = [{ title: 'Partnership', value: clip(`${entry.reference ?? ''} ${entry.name}`.trim(), 150) }, { title: 'Status', value: STATUS_LABEL[entry.status] }];
+  if (flow.id === 'assessment' && entry.latestAssessment) {
+    facts.push(
+      { title: 'Average score', value: String(entry.latestAssessment.averageScore) },
+      { title: 'Features needing action', value: `${entry.latestAssessment.needingAction} of 10` },
+      { title: 'Decision', value: DECISION_LABEL[entry.latestAssessment.decision] ?? entry.latestAssessment.decision },
+      { title: 'Next review due', value: formatDate(entry.nextReviewDue) },
+    );
+  }
+  if (flow.id === 'agreement' && entry.agreement) {
+    facts.push({ title: 'Agreement', value: AGREEMENT_LABEL[entry.agreement.state] }, { title: 'Gaps', value: String(entry.agreement.gaps.length) });
+  }
+  facts.push({ title: 'Recorded', value: formatDate(record.at) });
+  return facts;
+}
+
+export function renderFormCompleted(flow: FlowDefinition, completed: Completed): Card {
+  const exiting = completed.entry.status === 'exiting';
+  const text = exiting
+    ? `Recorded in the register. The partnership is now marked as exiting; the exit and evaluation form will follow.`
+    : 'Recorded in the register, with your answers kept in Partnership Records.';
+  return renderMessage(`${flow.title} recorded`, text, { facts: completedFacts(flow, completed) });
+}
+
+export function renderEntryPick(flow: FlowDefinition, entries: readonly Partnership[]): Card {
+  const shown = entries.slice(0, PICK_LIMIT);
+  return expandCard('entry-pick', {
+    heading: `${flow.title}: which partnership?`,
+    text: 'More than one partnership matches. Choose one:',
+    flowId: flow.id,
+    entries: shown.map((e) => ({ id: e.id, name: clip(e.name, 150), detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : ''].filter(Boolean).join(' - ') })),
+    more: entries.length > shown.length ? `${entries.length - shown.length} more match: type the reference to choose one.` : '',
+  });
+}
+
+export function renderFormResult(result: FormResult): Card {
+  switch (result.kind) {
+    case 'step':
+      return renderFormStep(result);
+    case 'saved':
+      return renderMessage('Saved', `Your ${result.flow.title.toLowerCase()} for ${clip(result.draft.subjectTitle ?? 'the partnership', 150)} is saved. Come back any time: choose Continue, or type "my partnerships".`, { resumeDraftId: result.draft.id });
+    case 'completed':
+      return renderFormCompleted(result.flow, result.completed);
+    case 'pick':
+      return renderEntryPick(result.flow, result.entries);
+    case 'refused':
+      return renderRefusal(result.code);
+  }
+}

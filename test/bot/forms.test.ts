@@ -1,0 +1,192 @@
+import { join } from 'node:path';
+import { openSqliteStores } from '../../src/adapters/sqlite';
+import { FEATURES, featureKey } from '../../src/domain/assessment';
+import { AGREEMENT_ELEMENTS, elementKey } from '../../src/domain/agreement';
+import type { Partnership } from '../../src/domain/records';
+import { aPartnership } from '../fixtures/builders';
+import { answersFor, startBotUnderTest, type BotUnderTest } from './bot-under-test';
+import { actionsOf, inputIdsOf, textOf, type Chat, type ShownCard } from './chat';
+
+/**
+ * The forms after approval, over real HTTP with the Bot Connector double: typed
+ * command to Partnership Record, who may start them, validation, save and
+ * resume across a restart, and what they change on the register entry.
+ */
+
+const OSCAR = 'aad-oscar-owner';
+const TODAY = new Date().toISOString().slice(0, 10);
+
+function assessmentAnswers(overrides: Record<string, string> = {}): Record<string, string> {
+  const answers: Record<string, string> = {};
+  for (const f of FEATURES) {
+    answers[featureKey(f, 'Score')] = '3';
+    answers[featureKey(f, 'Evidence')] = `Minutes of the March board meeting, item ${f}`;
+  }
+  return { ...answers, stillRelevant: 'yes', membershipRight: 'yes', risksCurrent: 'yes', decision: 'continue', ...overrides };
+}
+
+function agreementAnswers(overrides: Record<string, string> = {}): Record<string, string> {
+  const answers: Record<string, string> = { agreementType: 'terms-of-reference', agreementDocument: 'https://example.sharepoint.com/tor.docx', signedByAll: 'yes', gapAction: 'amend' };
+  for (const e of AGREEMENT_ELEMENTS) answers[elementKey(e)] = 'covered';
+  return { ...answers, ...overrides };
+}
+
+const buttons = (card: ShownCard['card']) => actionsOf(card).map((a) => a.title);
+
+/** Presses Next (or Review answers) through the sections, answering from `answers`, until the summary. */
+async function walkToSummary(chat: Chat, first: ShownCard, answers: Record<string, string>): Promise<ShownCard> {
+  let shown = first;
+  for (let i = 0; i < 12; i++) {
+    if (textOf(shown.card).includes('Check your answers')) return shown;
+    const next = buttons(shown.card).find((t) => t === 'Next' || t === 'Review answers');
+    if (!next) throw new Error(`stuck: ${textOf(shown.card).slice(0, 300)}`);
+    shown = await chat.press(shown, next, answersFor(shown, answers));
+  }
+  throw new Error('the form did not reach its summary');
+}
+
+describe('forms after approval', () => {
+  let bot: BotUnderTest;
+  let lena: Chat;
+  let rob: Chat;
+
+  async function seed(entry: Partial<Partnership> & { id: string }): Promise<void> {
+    const stores = openSqliteStores(join(bot.dataDir, 'register.sqlite'));
+    try {
+      await stores.register.create(aPartnership({ status: 'active', approvedAt: '2025-11-20T10:00:00.000Z', nextReviewDue: '2026-11-20', ...entry }), `seed-${entry.id}`);
+    } finally {
+      stores.close();
+    }
+  }
+
+  async function stored(id: string) {
+    const stores = openSqliteStores(join(bot.dataDir, 'register.sqlite'));
+    try {
+      return { entry: await stores.register.get(id), records: await stores.records.listFor(id), audit: await stores.audit.listFor(id) };
+    } finally {
+      stores.close();
+    }
+  }
+
+  /** A person Teams reports with this email (the double answers getMember with it). */
+  function person(name: string, email: string): Chat {
+    const chat = bot.chat(name);
+    bot.connector.setMember({ id: chat.user.id, name, aadObjectId: chat.user.aadObjectId, email, userPrincipalName: email });
+    return chat;
+  }
+
+  beforeAll(async () => {
+    bot = await startBotUnderTest({ APPROVERS: 'aad-anne-approver', REGISTER_OWNERS: OSCAR });
+    lena = person('Lena Lead', 'lena.lead@example.org');
+    rob = person('Rob Rep', 'rob.rep@example.org');
+    await lena.say('help');
+    await rob.say('help');
+    const people = { leadOfficer: 'lena.lead@example.org', answers: { name: 'x', leadOfficer: 'lena.lead@example.org', representative: 'Rob Rep <rob.rep@example.org>' } };
+    await seed({ id: 'e-assess', reference: 'PR-2026-101', name: 'Riverside Health Partnership', ...people });
+    await seed({ id: 'e-exit', reference: 'PR-2026-102', name: 'Quayside Arts Forum', ...people });
+    await seed({ id: 'e-agree', reference: 'PR-2026-103', name: 'Northfield Youth Partnership', ...people });
+    await seed({ id: 'e-dup-1', reference: 'PR-2026-104', name: 'Canal Trust North', ...people });
+    await seed({ id: 'e-dup-2', reference: 'PR-2026-105', name: 'Canal Trust South', ...people });
+    await seed({ id: 'e-closed', reference: 'PR-2026-106', name: 'Old Closed Board', status: 'closed', ...people });
+  });
+  afterAll(async () => {
+    await bot.close();
+  });
+
+  it('the lead officer records an annual assessment from "review PR-…": score, actions, record, next review date', async () => {
+    const first = await lena.say('review PR-2026-101');
+    expect(textOf(first.card)).toContain('Annual assessment: PR-2026-101 Riverside Health Partnership');
+    expect(textOf(first.card)).toContain('Step 1 of 7');
+    expect(textOf(first.card)).toContain('2 - Partly in place: action needed');
+    const answers = assessmentAnswers({ trustScore: '2', trustAction: 'Agree a risk-sharing protocol', trustActionOwner: 'Lena Lead', trustActionDue: '2027-03-31', efficientScore: '1', efficientAction: 'Appoint a secretariat', efficientActionOwner: 'Rob Rep', efficientActionDue: '2027-01-31' });
+    const summary = await walkToSummary(lena, first, answers);
+    expect(textOf(summary.card)).toContain('Agree a risk-sharing protocol');
+    const done = await lena.press(summary, 'Record the assessment');
+    expect(textOf(done.card)).toContain('Annual assessment recorded');
+    expect(textOf(done.card)).toContain('2 of 10');
+
+    const { entry, records, audit } = await stored('e-assess');
+    expect(entry?.lastReviewedAt).toBe(TODAY);
+    expect(entry?.latestAssessment).toMatchObject({ averageScore: 2.7, needingAction: 2, decision: 'continue' });
+    const nextYear = `${Number(TODAY.slice(0, 4)) + 1}${TODAY.slice(4, 7)}`;
+    expect(entry?.nextReviewDue?.slice(0, 7)).toBe(nextYear);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ kind: 'assessment', reference: 'PR-2026-101', score: 2.7, decision: 'continue', by: { id: lena.user.aadObjectId } });
+    expect((records[0].outcome as { actions: { feature: string; owner: string }[] }).actions.map((a) => a.feature)).toEqual(['efficient', 'trust']);
+    expect(audit.map((a) => a.action)).toEqual(['assessment.started', 'assessment.completed']);
+    // The completed card is not completed twice.
+    const again = await lena.press(summary, 'Record the assessment');
+    expect(textOf(again.card)).toContain('Already submitted');
+    expect((await stored('e-assess')).records).toHaveLength(1);
+  });
+
+  it('a feature scored 1 or 2 needs its action: the card says so under the question and keeps the answers', async () => {
+    const first = await rob.say('review Riverside Health Partnership');
+    const shown = await rob.press(first, 'Next', answersFor(first, assessmentAnswers({ actionOutcomeFocusedScore: '1' })));
+    expect(textOf(shown.card)).toContain('Features 1 and 2 of 10');
+    expect(JSON.stringify(shown.card)).toContain('This answer is required.');
+    expect(JSON.stringify(shown.card)).toContain('Minutes of the March board meeting, item actionOutcomeFocused');
+    await rob.press(shown, 'Save and close');
+  });
+
+  it('only the lead officer, a representative or a register owner may start a form; anyone else is told who can', async () => {
+    const mallory = person('Mallory Other', 'mallory@example.org');
+    const refused = await mallory.say('review PR-2026-101');
+    expect(textOf(refused.card)).toContain("lead officer, one of its representatives, or a register owner");
+    const oscar = bot.chat('Oscar Owner', );
+    const owner = await oscar.say('agreement PR-2026-101');
+    expect(textOf(owner.card)).toContain('Agreement checklist: PR-2026-101');
+    expect(textOf((await lena.say('review PR-2099-999')).card)).toContain('Partnership not found');
+  });
+
+  it('a closed entry is offered to no form', async () => {
+    const refused = await lena.say('review PR-2026-106');
+    // Closed entries are not offered at all; an entry that is exiting is found but refused.
+    expect(textOf(refused.card)).toContain('Partnership not found');
+  });
+
+  it('deciding to exit inside an assessment sets the entry exiting; a second assessment is then refused', async () => {
+    const first = await lena.say('review PR-2026-102');
+    const summary = await walkToSummary(lena, first, assessmentAnswers({ decision: 'exit', decisionComment: 'It has done its job' }));
+    const done = await lena.press(summary, 'Record the assessment');
+    expect(textOf(done.card)).toContain('marked as exiting');
+    expect((await stored('e-exit')).entry?.status).toBe('exiting');
+    const again = await lena.say('review PR-2026-102');
+    expect(textOf(again.card)).toContain('cannot be started for this partnership in its current status');
+  });
+
+  it('an agreement checklist is saved, resumed after a restart, and records the gaps on the entry', async () => {
+    const first = await rob.say('agreement PR-2026-103');
+    const answers = agreementAnswers({ elementVotingRights: 'partly', elementComplaints: 'not-covered' });
+    const second = await rob.press(first, 'Next', answersFor(first, answers));
+    const saved = await rob.press(second, 'Save and close', answersFor(second, answers));
+    expect(textOf(saved.card)).toContain('is saved');
+    await bot.restart();
+    const resumed = await rob.press(saved, 'Continue');
+    expect(textOf(resumed.card)).toContain('What the agreement covers (1 of 4)');
+    expect(inputIdsOf(resumed.card)).toContain('elementAims');
+    // Typing the command again resumes the same response rather than starting another.
+    const typed = await rob.say('agreement PR-2026-103');
+    expect(textOf(typed.card)).toContain('What the agreement covers (1 of 4)');
+    const summary = await walkToSummary(rob, typed, answers);
+    const done = await rob.press(summary, 'Record the checklist');
+    expect(textOf(done.card)).toContain('Partly in place');
+    const { entry, records } = await stored('e-agree');
+    expect(entry?.agreement).toMatchObject({ state: 'partly', link: 'https://example.sharepoint.com/tor.docx', gaps: ['votingRights', 'complaints'] });
+    expect(records.map((r) => r.kind)).toEqual(['agreement']);
+  });
+
+  it('a name matching several entries offers a pick list; Start begins the form for the one chosen', async () => {
+    const pick = await lena.say('agreement canal trust');
+    expect(textOf(pick.card)).toContain('which partnership?');
+    expect(textOf(pick.card)).toContain('Canal Trust North');
+    expect(textOf(pick.card)).toContain('Canal Trust South');
+    const south = actionsOf(pick.card).find((a) => a.data?.entryId === 'e-dup-2')!;
+    const res = await lena.invoke(south.verb, south.data, pick.messageId);
+    expect(textOf(res.body.value)).toContain('Agreement checklist: PR-2026-105 Canal Trust South');
+    // A forged start for an entry she has no role on is refused.
+    await seed({ id: 'e-other', reference: 'PR-2026-107', name: 'Someone Else Partnership', leadOfficer: 'x@example.org', answers: { name: 'x' } });
+    const forged = await lena.invoke(south.verb, { ...south.data, entryId: 'e-other' }, pick.messageId);
+    expect(textOf(forged.body.value)).toContain('Not yours to complete');
+  });
+});

@@ -1,0 +1,85 @@
+import { agreementGaps, AGREEMENT_ELEMENTS, elementKey } from '../../src/domain/agreement';
+import { FEATURES, featureKey, scoreAssessment } from '../../src/domain/assessment';
+import { flowSteps } from '../../src/domain/flow';
+import { validateSection } from '../../src/domain/questionnaire';
+import { roleOn } from '../../src/domain/roles';
+import { loadFlows } from '../../src/questionnaires';
+import { checkFlow } from '../../src/questionnaires/flow-schema';
+import assessment from '../../src/questionnaires/assessment.flow.json';
+import { aPartnership } from '../fixtures/builders';
+
+function scores(overrides: Record<string, string>): Record<string, string> {
+  return Object.fromEntries([...FEATURES.map((f) => [featureKey(f, 'Score'), '4']), ...Object.entries(overrides)]);
+}
+
+describe('002 Appendix 3: scoring an annual assessment', () => {
+  it.each([
+    ['every feature met', {}, 4, []],
+    ['one feature not in place', { trustScore: '1' }, 3.7, ['trust']],
+    ['features partly in place become actions; 3 (being implemented) does not', { efficientScore: '2', inclusiveScore: '3' }, 3.7, ['efficient']],
+    ['all at 1', Object.fromEntries(FEATURES.map((f) => [featureKey(f, 'Score'), '1'])), 1, [...FEATURES]],
+  ])('%s', (_label, overrides, average, needing) => {
+    const result = scoreAssessment(scores(overrides as Record<string, string>));
+    expect(result.averageScore).toBe(average);
+    expect(result.needingAction).toEqual(needing);
+    expect(result.actions.map((a) => a.feature)).toEqual(needing);
+  });
+
+  it('reads the decision from the answers, continuing unless exit or changes is chosen', () => {
+    expect(scoreAssessment(scores({ decision: 'exit' })).decision).toBe('exit');
+    expect(scoreAssessment(scores({ decision: 'forged' })).decision).toBe('continue');
+  });
+
+  it('asks for the action, owner and due date only of a feature scored 1 or 2', () => {
+    const flow = loadFlows().get('assessment')!;
+    const first = flowSteps(flow)[0];
+    if (first.kind !== 'questions') throw new Error('expected questions');
+    const base = { actionOutcomeFocusedEvidence: 'e', wellGovernedScore: '4', wellGovernedEvidence: 'e' };
+    expect(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '3' })).toEqual({});
+    expect(Object.keys(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '2' }))).toEqual(['actionOutcomeFocusedAction', 'actionOutcomeFocusedActionOwner', 'actionOutcomeFocusedActionDue']);
+    expect(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '5' }).actionOutcomeFocusedScore).toBe('Please choose one of the options.');
+  });
+});
+
+describe('002 "Partnership Agreements": the gaps of an agreement', () => {
+  const all = (value: string) => Object.fromEntries(AGREEMENT_ELEMENTS.map((e) => [elementKey(e), value]));
+  it.each([
+    ['every element covered', { ...all('covered'), agreementType: 'constitution' }, 'yes', 0],
+    ['two elements short', { ...all('covered'), agreementType: 'terms-of-reference', elementComplaints: 'partly', elementDisputes: 'not-covered' }, 'partly', 2],
+    ['nothing covered', { ...all('not-covered'), agreementType: 'memorandum' }, 'no', AGREEMENT_ELEMENTS.length],
+    ['no agreement at all', { ...all('covered'), agreementType: 'none' }, 'no', 0],
+  ])('%s', (_label, answers, state, gaps) => {
+    const result = agreementGaps(answers);
+    expect(result.state).toBe(state);
+    expect(result.gaps).toHaveLength(gaps);
+  });
+});
+
+describe('DOMAIN 5: who may complete a form for an entry', () => {
+  const entry = aPartnership({ leadOfficer: 'lena@example.org', answers: { name: 'x', representative: 'Rob <rob@example.org>', otherRepresentatives: 'Sue sue@example.org 2026-01-01' } });
+  it.each([
+    ['the lead officer, by the email Teams reports', { id: 'u1', name: 'L' }, ['LENA@example.org'], [], 'lead-officer'],
+    ['a representative', { id: 'u2', name: 'R' }, ['rob@example.org'], [], 'representative'],
+    ['another representative', { id: 'u3', name: 'S' }, ['sue@example.org'], [], 'representative'],
+    ['a register owner', { id: 'owner-1', name: 'O' }, [], ['OWNER-1'], 'register-owner'],
+    ['anyone else', { id: 'u4', name: 'M' }, ['mallory@example.org'], [], undefined],
+  ])('%s', (_label, person, emails, owners, role) => {
+    expect(roleOn(entry, person, emails, owners)).toBe(role);
+  });
+});
+
+describe('flow definitions are checked at start-up', () => {
+  it('loads the shipped flows', () => {
+    expect([...loadFlows().keys()]).toEqual(['assessment', 'agreement']);
+  });
+
+  it.each([
+    ['an unknown property', { ...assessment, colour: 'red' }, /\$: Unrecognized key: "colour"|\$.*colour/],
+    ['an evaluator the registry does not know', { ...assessment, evaluator: 'magic' }, /\$\.evaluator/],
+    ['a status that does not exist', { ...assessment, startableIn: ['archived'] }, /\$\.startableIn\[0\]/],
+    ['a question of an unknown type', { ...assessment, questionnaire: { ...assessment.questionnaire, sections: [{ ...assessment.questionnaire.sections[0], questions: [{ id: 'x', label: 'X', type: 'slider' }] }] } }, /\$\.questionnaire\.sections\[0\]\.questions\[0\]\.type/],
+  ])('names the file and the JSON path of %s', (_label, definition, path) => {
+    expect(() => checkFlow('src/questionnaires/bad.flow.json', definition)).toThrow(/^src\/questionnaires\/bad\.flow\.json: /);
+    expect(() => checkFlow('src/questionnaires/bad.flow.json', definition)).toThrow(path);
+  });
+});
