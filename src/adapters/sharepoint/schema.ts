@@ -137,6 +137,9 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
       return { ...base, kind: 'Currency' };
     case 'url':
       return { ...base, kind: 'URL' };
+    case 'score':
+      // 002 Appendix 3's 1-4 scale: a number, so a view can sort and total it.
+      return { ...base, kind: 'Number' };
   }
 }
 
