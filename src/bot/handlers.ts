@@ -30,7 +30,7 @@ import type { BackgroundTasks } from './background';
 import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
-import { announceDecision, refreshListFor, sendApprovalRequests, tellOwnersOfTampering, type NotifyDeps } from './notifications';
+import { announceDecision, refreshListFor, sendApprovalRequests, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
@@ -78,7 +78,11 @@ function move(kind: Move): ActionHandler {
   return async (deps, { person }, data) => {
     const ref = cardRef(data);
     if (!ref) return renderRefusal('DRAFT_NOT_FOUND');
-    if (await isForm(deps, ref.draftId)) return renderFormResult(await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data));
+    if (await isForm(deps, ref.draftId)) {
+      const form = await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data);
+      if (form.kind === 'completed' && form.completed.notices.length > 0) deps.background.run('form notices', () => sendFormNotices(deps, form.completed));
+      return renderFormResult(form);
+    }
     const result = await moveDraft(deps, person, ref, kind, data);
     if (result.kind === 'submitted') deps.background.run('send approval requests', () => sendApprovalRequests(deps, result.partnership));
     return viewOf(deps, result);

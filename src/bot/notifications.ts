@@ -8,6 +8,8 @@ import { currentApprovers } from '../use-cases/decide-proposal';
 import { decidedThisRound, samePerson } from '../domain/approval';
 import { renderApproval, refreshIdsFor } from '../views/approval-views';
 import { renderMessage } from '../views/journey-views';
+import { renderNowRepresentative, renderPartnershipClosed } from '../views/form-views';
+import type { Completed } from '../use-cases/form-flow';
 import type { Journey } from '../domain/journey';
 
 export interface NotifyDeps {
@@ -51,6 +53,26 @@ async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachab
   for (const person of new Set([p.proposer.id, ...deps.registerOwners])) {
     const userId = await recipientId(deps, person);
     if (userId) await deps.notifier.send(userId, card);
+  }
+}
+
+/** After a completed form: the incoming representative learns what they now represent; the register owners, that an entry closed. */
+export async function sendFormNotices(deps: NotifyDeps, completed: Completed): Promise<void> {
+  for (const notice of completed.notices) {
+    if (notice.kind === 'now-representative') {
+      const userId = (await deps.conversations.findByEmail(notice.email))?.userId;
+      if (!userId) {
+        deps.logger.info({ entryId: completed.entry.id }, 'the incoming representative has not talked to the bot yet: not told of the handover');
+        continue;
+      }
+      await deps.notifier.send(userId, renderNowRepresentative(completed.entry));
+    } else {
+      const card = renderPartnershipClosed(completed.entry, completed.record.by.name);
+      for (const owner of deps.registerOwners) {
+        const userId = await recipientId(deps, owner);
+        if (userId) await deps.notifier.send(userId, card);
+      }
+    }
   }
 }
 

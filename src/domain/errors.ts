@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'OUTCOME_CHANGED'
   | 'ENTRY_NOT_FOUND'
   | 'NOT_ON_THIS_ENTRY'
-  | 'FORM_NOT_AVAILABLE';
+  | 'FORM_NOT_AVAILABLE'
+  | 'OUTGOING_NOT_A_REPRESENTATIVE';
 
 /** Thrown by stores when the version/ETag a write was based on is no longer current. */
 export class VersionConflictError extends Error {

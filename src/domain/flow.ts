@@ -9,8 +9,10 @@ import type { Question, Questionnaire, Section } from './questionnaire';
  * keyed `<section id>` and `summary`, never by position, so a response saved
  * before a definition changed resumes at the right place.
  */
-export type EvaluatorName = 'assessment-scoring' | 'agreement-gaps';
-export type CompletionName = 'record-assessment' | 'record-agreement';
+export type EvaluatorName = 'assessment-scoring' | 'agreement-gaps' | 'exit-evaluation' | 'handover';
+export type CompletionName = 'record-assessment' | 'record-agreement' | 'finish-exit' | 'apply-handover';
+/** What starting the form does to the entry: starting an exit marks it exiting (DOMAIN 1.6). */
+export type StartName = 'start-exit';
 
 export interface FlowDefinition {
   readonly id: string;
@@ -21,6 +23,7 @@ export interface FlowDefinition {
   readonly command: string;
   /** The entry statuses it may be started in (DOMAIN 2): anything else is an illegal transition. */
   readonly startableIn: readonly PartnershipStatus[];
+  readonly onStart?: StartName;
   readonly evaluator: EvaluatorName;
   readonly completion: CompletionName;
   readonly questionnaire: Questionnaire;

@@ -16,7 +16,9 @@ export type QuestionType =
   | 'url'
   | 'list'
   /** 002 Appendix 3's 1-4 scale, each score shown with its meaning. */
-  | 'score';
+  | 'score'
+  /** A work email address, stored lower-cased. */
+  | 'email';
 
 export interface Choice {
   readonly value: string;
@@ -75,6 +77,7 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   url: 2000,
   list: 2000,
   score: 1,
+  email: 254,
 };
 
 /** 002 Appendix 3: how well a feature of a partnership is in place. */
@@ -186,6 +189,8 @@ function checkValue(q: Question, value: string, answers: RawAnswers): string | u
     }
     case 'url':
       return /^https?:\/\/[^\s]+$/i.test(value) ? undefined : 'Please enter a web link starting with https://';
+    case 'email':
+      return /^[^@\s,;<>()]+@[^@\s,;<>()]+\.[^@\s,;<>()]+$/.test(value) ? undefined : 'Please enter an email address, for example sam.smith@example.org.';
     case 'list':
       return splitList(value).length > MAX_LIST_ITEMS ? `Please list at most ${MAX_LIST_ITEMS} entries.` : undefined;
     default:

@@ -69,6 +69,8 @@ export interface Partnership {
   /** Set by the annual assessment (DOMAIN 1.7). */
   readonly lastReviewedAt?: string;
   readonly latestAssessment?: LatestAssessment;
+  /** Set when the exit and evaluation is completed (YYYY-MM-DD). */
+  readonly endedAt?: string;
   /** Set by the agreement checklist. */
   readonly agreement?: AgreementOnEntry;
   /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */

@@ -17,8 +17,9 @@ const FlowEnvelope = z.strictObject({
   title: z.string().min(1).max(80),
   command: z.string().regex(/^[a-z]+$/),
   startableIn: z.array(z.enum(STATUSES)).min(1),
-  evaluator: z.enum(['assessment-scoring', 'agreement-gaps']),
-  completion: z.enum(['record-assessment', 'record-agreement']),
+  onStart: z.enum(['start-exit']).optional(),
+  evaluator: z.enum(['assessment-scoring', 'agreement-gaps', 'exit-evaluation', 'handover']),
+  completion: z.enum(['record-assessment', 'record-agreement', 'finish-exit', 'apply-handover']),
   questionnaire: z.looseObject({ id: z.string(), sections: z.array(z.unknown()).min(1) }),
 });
 
@@ -32,6 +33,9 @@ export function checkFlow(source: string, value: unknown): FlowDefinition {
     const issue = parsed.error.issues[0];
     throw new QuestionnaireDefinitionError(source, pathOf(issue.path), issue.message);
   }
+  const sections = parsed.data.questionnaire.sections as { id?: unknown }[];
+  const reserved = sections.findIndex((section) => section?.id === 'summary');
+  if (reserved >= 0) throw new QuestionnaireDefinitionError(source, `$.questionnaire.sections[${reserved}].id`, '"summary" is the step after the last section: choose another id');
   try {
     const questionnaire = checkQuestionnaire(source, parsed.data.questionnaire);
     return { ...parsed.data, questionnaire };

@@ -2,6 +2,8 @@ import type { FlowDefinition } from '../domain/flow';
 import { buildJourney, type Journey } from '../domain/journey';
 import agreement from './agreement.flow.json';
 import assessment from './assessment.flow.json';
+import exit from './exit.flow.json';
+import handover from './handover.flow.json';
 import { checkFlow } from './flow-schema';
 import { checkQuestionnaire } from '../domain/questionnaire';
 import registration from './registration.json';
@@ -31,6 +33,8 @@ export function loadFlows(): ReadonlyMap<string, FlowDefinition> {
   const flows = [
     checkFlow('src/questionnaires/assessment.flow.json', assessment),
     checkFlow('src/questionnaires/agreement.flow.json', agreement),
+    checkFlow('src/questionnaires/handover.flow.json', handover),
+    checkFlow('src/questionnaires/exit.flow.json', exit),
   ];
   return new Map(flows.map((f) => [f.id, f]));
 }

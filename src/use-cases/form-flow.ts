@@ -1,6 +1,7 @@
 import { agreementGaps } from '../domain/agreement';
 import { nextReviewDue, REFERENCE_PATTERN } from '../domain/approval';
 import { scoreAssessment } from '../domain/assessment';
+import { applyHandover, handoverOf } from '../domain/handover';
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type CompletionName, type EvaluatorName, type FlowDefinition } from '../domain/flow';
 import { canTransition, type PartnershipStatus } from '../domain/lifecycle';
@@ -35,10 +36,16 @@ export interface FormDeps {
   readonly registerOwners: readonly string[];
 }
 
+/** Who is to be told of a completed form, after the person has been answered. */
+export type Notice =
+  | { readonly kind: 'now-representative'; readonly email: string }
+  | { readonly kind: 'partnership-closed' };
+
 /** What a completed form changed, for the person's confirmation card. */
 export interface Completed {
   readonly entry: Partnership;
   readonly record: PartnershipRecord;
+  readonly notices: readonly Notice[];
 }
 
 export type FormResult =
@@ -87,6 +94,8 @@ export async function startForm(deps: FormDeps, person: Person, emails: readonly
   if (refusal) return { kind: 'refused', code: refusal, entry };
   const open = (await deps.drafts.listByOwner(person.id)).find((d) => d.flowId === flowId && d.subjectId === entryId && d.status === 'draft');
   if (open) return { kind: 'step', flow, draft: { ...open, step: flowStepAt(flow, open.step).key } };
+  const started = await applyStart(deps, flow, entry, person);
+  if (typeof started === 'string') return { kind: 'refused', code: started, entry };
   const now = deps.clock.now().toISOString();
   const draft = await deps.drafts.create({
     id: deps.ids.next(),
@@ -198,9 +207,26 @@ export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers) =>
     const result = agreementGaps(answers);
     return { summary: `agreement ${result.state}; ${result.gaps.length} gaps`, decision: result.state, outcome: { ...result } };
   },
+  'exit-evaluation': (answers) => {
+    const endDate = (answers.exitEndDate ?? '').trim();
+    return {
+      summary: `ended ${endDate}; aims met: ${answers.aimsMet ?? ''}; effective: ${answers.effective ?? ''}`,
+      decision: (answers.evaluationReason ?? '').trim(),
+      outcome: { endDate, aimsMet: answers.aimsMet ?? '', effective: answers.effective ?? '' },
+    };
+  },
+  handover: (answers) => {
+    const h = handoverOf(answers);
+    return { summary: `${h.outgoingEmail} handed over to ${h.incomingEmail} from ${h.incomingStart}`, outcome: { ...h } };
+  },
 };
 
-type Completion = (entry: Partnership, evaluation: Evaluation, at: string, months: number) => Partnership | ErrorCode;
+type Completion = (entry: Partnership, evaluation: Evaluation, at: string, months: number, answers: RawAnswers) => Partnership | ErrorCode;
+
+function withStatus(entry: Partnership, status: PartnershipStatus): Partnership | ErrorCode {
+  if (status === entry.status) return entry;
+  return canTransition(entry.status, status) ? { ...entry, status } : 'ILLEGAL_TRANSITION';
+}
 
 /** How each completion changes the register entry; a status change goes through the lifecycle's table. */
 export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
@@ -222,7 +248,44 @@ export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
     const outcome = evaluation.outcome as unknown as ReturnType<typeof agreementGaps>;
     return { ...entry, updatedAt: at, agreement: { at: at.slice(0, 10), state: outcome.state, link: outcome.link, documentType: outcome.documentType, gaps: [...outcome.gaps] } };
   },
+  'finish-exit': (entry, evaluation, at) => {
+    const closed = withStatus(entry, 'closed');
+    if (typeof closed === 'string') return closed;
+    return { ...closed, updatedAt: at, endedAt: String(evaluation.outcome.endDate ?? at.slice(0, 10)) };
+  },
+  'apply-handover': (entry, _evaluation, at, _months, answers) => {
+    const changed = applyHandover(entry.answers, handoverOf(answers));
+    return changed ? { ...entry, updatedAt: at, answers: changed } : 'OUTGOING_NOT_A_REPRESENTATIVE';
+  },
 };
+
+/** What starting a form does to its entry before the first card (an exit marks the entry exiting). */
+async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnership, person: Person): Promise<Partnership | ErrorCode> {
+  if (flow.onStart !== 'start-exit' || entry.status === 'exiting') return entry;
+  for (let attempt = 0, current = entry; attempt < 5; attempt++) {
+    const exiting = withStatus(current, 'exiting');
+    if (typeof exiting === 'string') return exiting;
+    try {
+      const at = deps.clock.now().toISOString();
+      const saved = await deps.register.update({ ...exiting, updatedAt: at });
+      await deps.audit.append({ subjectId: entry.id, at, actor: person, action: 'partnership.exiting', data: { from: current.status } });
+      return saved;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+      const again = await deps.register.get(entry.id);
+      if (!again) return 'ENTRY_NOT_FOUND';
+      if (again.status === 'exiting') return again;
+      current = again;
+    }
+  }
+  return 'VERSION_CONFLICT';
+}
+
+function noticesOf(flow: FlowDefinition, evaluation: Evaluation): Notice[] {
+  if (flow.completion === 'apply-handover') return [{ kind: 'now-representative', email: String(evaluation.outcome.incomingEmail) }];
+  if (flow.completion === 'finish-exit') return [{ kind: 'partnership-closed' }];
+  return [];
+}
 
 /** The first section with an answer missing or wrong, with its errors; undefined when all are valid. */
 function firstInvalid(flow: FlowDefinition, answers: RawAnswers): { key: string; errors: FieldErrors } | undefined {
@@ -249,7 +312,7 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
     // Checked again at completion: the person may have handed over, the entry may have closed meanwhile.
     const refusal = refusalToStart(flow, current, person, emails, deps.registerOwners);
     if (refusal) return { kind: 'refused', code: refusal, entry: current };
-    const changed = COMPLETIONS[flow.completion](current, evaluation, at, deps.reviewIntervalMonths);
+    const changed = COMPLETIONS[flow.completion](current, evaluation, at, deps.reviewIntervalMonths, draft.answers);
     if (typeof changed === 'string') return { kind: 'step', flow, draft, notice: changed };
     try {
       entry = await deps.register.update(changed);
@@ -280,5 +343,5 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
   const saved = await save(deps, flow, draft, { status: 'submitted' });
   if (!saved.ok) return saved.result;
   await deps.audit.append({ subjectId: entry.id, at, actor: person, action: `${flow.id}.completed`, data: { responseId: draft.id, recordId: record.id, status: entry.status } });
-  return { kind: 'completed', flow, draft: saved.draft, completed: { entry, record } };
+  return { kind: 'completed', flow, draft: saved.draft, completed: { entry, record, notices: noticesOf(flow, evaluation) } };
 }

@@ -18,6 +18,8 @@ function clip(text: string, limit: number): string {
 const COMPLETE_TITLE: Readonly<Record<string, string>> = {
   assessment: 'Record the assessment',
   agreement: 'Record the checklist',
+  handover: 'Record the handover',
+  exit: 'Close the partnership',
 };
 
 const DECISION_LABEL: Readonly<Record<string, string>> = {
@@ -93,11 +95,45 @@ function completedFacts(flow: FlowDefinition, completed: Completed): { title: st
 }
 
 export function renderFormCompleted(flow: FlowDefinition, completed: Completed): Card {
-  const exiting = completed.entry.status === 'exiting';
-  const text = exiting
-    ? `Recorded in the register. The partnership is now marked as exiting; the exit and evaluation form will follow.`
-    : 'Recorded in the register, with your answers kept in Partnership Records.';
+  const { entry } = completed;
+  const text =
+    flow.id === 'assessment' && entry.status === 'exiting'
+      ? `Recorded in the register. The partnership is now marked as exiting: complete its exit and evaluation next ("exit ${entry.reference ?? entry.name}").`
+      : flow.id === 'exit'
+        ? 'The partnership is closed on the register. The evaluation is kept in Partnership Records and the register owners have been told.'
+        : flow.id === 'handover'
+          ? 'The register now names the incoming representative, and they have been told in Teams.'
+          : 'Recorded in the register, with your answers kept in Partnership Records.';
   return renderMessage(`${flow.title} recorded`, text, { facts: completedFacts(flow, completed) });
+}
+
+function entryFacts(entry: Partnership): { title: string; value: string }[] {
+  return [
+    { title: 'Reference', value: entry.reference ?? '' },
+    { title: 'Status', value: STATUS_LABEL[entry.status] },
+    { title: 'Lead officer', value: clip(entry.leadOfficer, 150) },
+    { title: 'Next review due', value: formatDate(entry.nextReviewDue) || 'Not set' },
+    { title: 'Agreement', value: entry.agreement ? AGREEMENT_LABEL[entry.agreement.state] : 'Not checked yet' },
+  ].filter((f) => f.value !== '');
+}
+
+/** Told to the incoming representative after a handover. */
+export function renderNowRepresentative(entry: Partnership): Card {
+  const aims = clip((entry.answers.aims ?? '').trim(), 400);
+  return renderMessage(
+    `You now represent us on ${clip(entry.name, 120)}`,
+    `A handover has made you our representative on this partnership.${aims ? ` Its aims: ${aims}` : ''} You can now complete its forms, for example "review ${entry.reference ?? entry.name}".`,
+    { facts: entryFacts(entry) },
+  );
+}
+
+/** Told to the register owners when an exit and evaluation closes an entry. */
+export function renderPartnershipClosed(entry: Partnership, by: string): Card {
+  return renderMessage(
+    `${clip(entry.name, 120)} has closed`,
+    `${by} completed its exit and evaluation; the evaluation is kept in Partnership Records.`,
+    { facts: [...entryFacts(entry), { title: 'Ended', value: formatDate(entry.endedAt) }] },
+  );
 }
 
 export function renderEntryPick(flow: FlowDefinition, entries: readonly Partnership[]): Card {

@@ -20,5 +20,6 @@ export const MESSAGE: Readonly<Record<ErrorCode, { readonly heading: string; rea
   ENTRY_NOT_FOUND: { heading: 'Partnership not found', text: 'No partnership on the register matches that. Type its reference (for example PR-2026-001) or part of its name.' },
   NOT_ON_THIS_ENTRY: { heading: 'Not yours to complete', text: 'This form is completed by the partnership\'s lead officer, one of its representatives, or a register owner. Ask one of them, or the register owners, if it should be you.' },
   FORM_NOT_AVAILABLE: { heading: 'Not available now', text: 'That form cannot be started for this partnership in its current status, so nothing was changed.' },
+  OUTGOING_NOT_A_REPRESENTATIVE: { heading: 'Not a representative', text: 'The outgoing representative\'s email is not one of this partnership\'s representatives on the register, so nothing was changed. Check the email under "Who hands over to whom".' },
   OUTCOME_CHANGED: { heading: 'The outcome has changed', text: 'Your answers give a different outcome from the one shown before, so the proposal was not submitted. Here is the outcome now: change your answers, or save and close.' },
 };

@@ -88,6 +88,8 @@ describe('forms after approval', () => {
     await seed({ id: 'e-dup-1', reference: 'PR-2026-104', name: 'Canal Trust North', ...people });
     await seed({ id: 'e-dup-2', reference: 'PR-2026-105', name: 'Canal Trust South', ...people });
     await seed({ id: 'e-closed', reference: 'PR-2026-106', name: 'Old Closed Board', status: 'closed', ...people });
+    await seed({ id: 'e-hand', reference: 'PR-2026-108', name: 'Harbour Regeneration Board', ...people, answers: { ...people.answers, aims: 'Regenerate the harbour' } });
+    await seed({ id: 'e-end', reference: 'PR-2026-109', name: 'Winter Shelter Partnership', ...people });
   });
   afterAll(async () => {
     await bot.close();
@@ -188,5 +190,63 @@ describe('forms after approval', () => {
     await seed({ id: 'e-other', reference: 'PR-2026-107', name: 'Someone Else Partnership', leadOfficer: 'x@example.org', answers: { name: 'x' } });
     const forged = await lena.invoke(south.verb, { ...south.data, entryId: 'e-other' }, pick.messageId);
     expect(textOf(forged.body.value)).toContain('Not yours to complete');
+  });
+
+  it('a handover names the incoming representative on the entry, tells them, and moves the forms from the outgoing to the incoming', async () => {
+    const nia = person('Nia New', 'nia.new@example.org');
+    await nia.say('help');
+    expect(textOf((await nia.say('review PR-2026-108')).card)).toContain('Not yours to complete');
+    const first = await rob.say('handover PR-2026-108');
+    expect(textOf(first.card)).toContain('Representative handover: PR-2026-108');
+    const answers = {
+      outgoingEmail: 'rob.rep@example.org', outgoingFinish: '2026-12-31', incomingEmail: 'Nia.New@example.org', incomingName: 'Nia New', incomingStart: '2027-01-01',
+      fullBrief: 'yes', jointMeeting: 'not-possible', valueConsidered: 'yes', authority: 'To vote on the board for us', expectationsClear: 'yes', interestsDeclared: 'yes',
+    };
+    const wrongDates = await rob.press(first, 'Next', answersFor(first, { ...answers, incomingStart: '2026-12-01' }));
+    expect(JSON.stringify(wrongDates.card)).toContain('must not be before 2026-12-31');
+    const summary = await walkToSummary(rob, wrongDates, answers);
+    const done = await rob.press(summary, 'Record the handover');
+    expect(textOf(done.card)).toContain('Representative handover recorded');
+    await bot.idle();
+    const told = nia.cardsReceived().map((c) => textOf(c.card)).find((t) => t.includes('You now represent us on Harbour Regeneration Board'));
+    expect(told).toContain('Regenerate the harbour');
+    const { entry, records } = await stored('e-hand');
+    expect(entry?.answers.representative).toBe('Nia New <nia.new@example.org>');
+    expect(entry?.answers.representativeStart).toBe('2027-01-01');
+    expect(records.map((r) => r.kind)).toEqual(['handover']);
+    expect(textOf((await nia.say('review PR-2026-108')).card)).toContain('Annual assessment: PR-2026-108');
+    expect(textOf((await rob.say('review PR-2026-108')).card)).toContain('Not yours to complete');
+  });
+
+  it('a handover from someone who is not a representative of the entry changes nothing and says why', async () => {
+    const first = await lena.say('handover PR-2026-101');
+    const answers = { outgoingEmail: 'nobody@example.org', outgoingFinish: '2026-12-31', incomingEmail: 'x@example.org', incomingName: 'X', incomingStart: '2027-01-01', fullBrief: 'yes', jointMeeting: 'yes', valueConsidered: 'yes', authority: 'a', expectationsClear: 'yes', interestsDeclared: 'yes' };
+    const summary = await walkToSummary(lena, first, answers);
+    const refused = await lena.press(summary, 'Record the handover');
+    expect(textOf(refused.card)).toContain('is not one of this partnership');
+    expect((await stored('e-assess')).entry?.answers.representative).toBe('Rob Rep <rob.rep@example.org>');
+  });
+
+  it('starting an exit marks the entry exiting; completing the evaluation closes it and tells the register owners', async () => {
+    const oscar = bot.chat('Oscar Owner');
+    await oscar.say('help');
+    const first = await lena.say('exit PR-2026-109');
+    expect(textOf(first.card)).toContain('Exit and evaluation: PR-2026-109');
+    expect((await stored('e-end')).entry?.status).toBe('exiting');
+    const answers = {
+      exitReason: 'Its funding has ended', exitEndDate: '2027-03-31', exitTermsAgreed: 'yes', exitTermsFollowed: 'yes', exitAssets: 'None held', exitLiability: 'None', exitSustained: 'Absorbed by the housing team',
+      evaluationReason: 'concluded', workedWell: 'Joint outreach', couldImprove: 'Earlier data sharing', members: 'Council, Trust, Shelter charity', rightMembers: 'yes', workedTogether: 'Well',
+      keyAims: 'No one sleeps rough in winter', aimsMet: 'partly', outcomesDelivered: '120 people housed', outcomesInLine: 'yes', effective: 'yes', ourResources: 'One officer, £20,000', lessonsLearned: 'Start planning in summer',
+    };
+    const summary = await walkToSummary(lena, first, answers);
+    const done = await lena.press(summary, 'Close the partnership');
+    expect(textOf(done.card)).toContain('The partnership is closed on the register');
+    await bot.idle();
+    const { entry, records, audit } = await stored('e-end');
+    expect(entry).toMatchObject({ status: 'closed', endedAt: '2027-03-31' });
+    expect(records[0]).toMatchObject({ kind: 'exit', decision: 'concluded' });
+    expect(audit.map((a) => a.action)).toEqual(['partnership.exiting', 'exit.started', 'exit.completed']);
+    expect(oscar.cardsReceived().map((c) => textOf(c.card)).some((t) => t.includes('Winter Shelter Partnership has closed'))).toBe(true);
+    expect(textOf((await lena.say('review PR-2026-109')).card)).toContain('Partnership not found');
   });
 });

@@ -6,6 +6,7 @@ import { roleOn } from '../../src/domain/roles';
 import { loadFlows } from '../../src/questionnaires';
 import { checkFlow } from '../../src/questionnaires/flow-schema';
 import assessment from '../../src/questionnaires/assessment.flow.json';
+import { applyHandover, handoverOf } from '../../src/domain/handover';
 import { aPartnership } from '../fixtures/builders';
 
 function scores(overrides: Record<string, string>): Record<string, string> {
@@ -70,7 +71,7 @@ describe('DOMAIN 5: who may complete a form for an entry', () => {
 
 describe('flow definitions are checked at start-up', () => {
   it('loads the shipped flows', () => {
-    expect([...loadFlows().keys()]).toEqual(['assessment', 'agreement']);
+    expect([...loadFlows().keys()]).toEqual(['assessment', 'agreement', 'handover', 'exit']);
   });
 
   it.each([
@@ -78,8 +79,22 @@ describe('flow definitions are checked at start-up', () => {
     ['an evaluator the registry does not know', { ...assessment, evaluator: 'magic' }, /\$\.evaluator/],
     ['a status that does not exist', { ...assessment, startableIn: ['archived'] }, /\$\.startableIn\[0\]/],
     ['a question of an unknown type', { ...assessment, questionnaire: { ...assessment.questionnaire, sections: [{ ...assessment.questionnaire.sections[0], questions: [{ id: 'x', label: 'X', type: 'slider' }] }] } }, /\$\.questionnaire\.sections\[0\]\.questions\[0\]\.type/],
+    ['a section named like the summary step', { ...assessment, questionnaire: { ...assessment.questionnaire, sections: [{ ...assessment.questionnaire.sections[0], id: 'summary' }] } }, /\$\.questionnaire\.sections\[0\]\.id/],
   ])('names the file and the JSON path of %s', (_label, definition, path) => {
     expect(() => checkFlow('src/questionnaires/bad.flow.json', definition)).toThrow(/^src\/questionnaires\/bad\.flow\.json: /);
     expect(() => checkFlow('src/questionnaires/bad.flow.json', definition)).toThrow(path);
+  });
+});
+
+describe('002 "Changing representatives": a handover on the entry', () => {
+  const handover = handoverOf({ outgoingEmail: 'Rob@Example.org', incomingEmail: 'NIA@example.org', incomingName: 'Nia', incomingStart: '2027-01-01', outgoingFinish: '2026-12-31' });
+  it('replaces the main representative', () => {
+    expect(applyHandover({ representative: 'Rob <rob@example.org>' }, handover)).toMatchObject({ representative: 'Nia <nia@example.org>', representativeStart: '2027-01-01' });
+  });
+  it('replaces the line of another representative, keeping the rest', () => {
+    expect(applyHandover({ representative: 'Sam <sam@example.org>', otherRepresentatives: 'Ann ann@example.org\nRob rob@example.org 2025-01-01' }, handover)?.otherRepresentatives).toBe('Ann ann@example.org\nNia <nia@example.org> 2027-01-01');
+  });
+  it('changes nothing when the outgoing person is not a representative', () => {
+    expect(applyHandover({ representative: 'Sam <sam@example.org>' }, handover)).toBeUndefined();
   });
 });

@@ -140,6 +140,8 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
     case 'score':
       // 002 Appendix 3's 1-4 scale: a number, so a view can sort and total it.
       return { ...base, kind: 'Number' };
+    case 'email':
+      return { ...base, kind: 'Text' };
   }
 }
 
