@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as restify from 'restify';
 import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
 import { randomIds, systemClock } from './adapters/system';
-import { openSharePointRegister, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
+import { openSharePointRegisters, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
 import { InstanceLockedError, lockDataDir, openSqliteStores } from './adapters/sqlite';
 import { shapeProblem } from './bot/activity-guard';
 import { createApp, type AppDeps, type BuiltApp } from './app';
@@ -91,7 +91,9 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   try {
     if (options.sharePoint) {
       // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
-      const outbox = new OutboxRegister(await openSharePointRegister(options.sharePoint, logger), stores.outbox, clock, logger, config.registerBreakSeconds * 1000);
+      // People's turns use the interactive client (gives up within about 6 s); the drain uses the patient background one.
+      const { interactive, background } = await openSharePointRegisters(options.sharePoint, logger);
+      const outbox = new OutboxRegister(interactive, stores.outbox, clock, logger, config.registerBreakSeconds * 1000, background);
       register = outbox;
       stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
     }

@@ -265,5 +265,6 @@ export interface MyPartnerships {
 /** A person's own drafts and proposals: never anyone else's. */
 export async function listMine(deps: Pick<JourneyDeps, 'drafts' | 'register'>, person: Person): Promise<MyPartnerships> {
   const [drafts, partnerships] = await Promise.all([deps.drafts.listByOwner(person.id), deps.register.listByProposer(person.id)]);
-  return { drafts: drafts.filter((d) => d.status !== 'submitted'), partnerships };
+  // A record whose authorising fields were altered outside the bot is for the register owners only.
+  return { drafts: drafts.filter((d) => d.status !== 'submitted'), partnerships: partnerships.filter((p) => !p.tampered) };
 }

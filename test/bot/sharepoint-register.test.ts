@@ -43,6 +43,26 @@ describe('the same conversations with the register in SharePoint (REGISTER_STORE
     expect(textOf((await pat.say('my partnerships')).card)).toMatch(/Active - submitted .* - PR-\d{4}-001/);
   });
 
+  it('an approval route edited in the list is not trusted: the decision is refused and the item is left as it was', async () => {
+    const anne = bot.chat('Anne Approver');
+    await anne.say('help');
+    const pat = bot.chat('Pat Proposer');
+    await pat.press(await reachSummary(pat, proposalAnswers({ name: 'Tampered Forum' })), 'Submit for approval');
+    await bot.idle();
+    const list = sharePoint.site.list('Partnership Register');
+    const item = [...list.items.values()].find((i) => i.values.get('Title') === 'Tampered Forum')!;
+    const record = JSON.parse(String(item.values.get('BotRecord')));
+    record.approval.route.stages[0].push('aad-mallory');
+    sharePoint.site.updateItem(list, item.id, { BotRecord: JSON.stringify(record) }, '*');
+
+    const card = anne.cardsReceived().find((c) => textOf(c.card).includes('Tampered Forum'))!;
+    const refused = await anne.press(card, 'Approve');
+
+    expect(textOf(refused.card)).toContain('On hold for the register owners');
+    expect(item.values.get('Status')).toBe('Awaiting approval');
+    expect(item.values.get('Reference') ?? null).toBeNull();
+  });
+
   it('when SharePoint is unavailable and nothing is kept locally to show, the person is told to try again', async () => {
     // Writes made during an outage are kept in the outbox: see sharepoint-outbox.test.ts.
     const olga = bot.chat('Olga Outage');

@@ -27,9 +27,16 @@ import type { OutboxEntry, OutboxKind, SqliteOutbox } from '../sqlite/sqlite-out
  *   a write must carry its pending etag: two approvers deciding during an
  *   outage still get one winner and one VersionConflictError.
  *
+ * Two registers of record, the same list behind both: people's calls go to
+ * `inner` (for SharePoint, the interactive client that gives up within about
+ * 6 s, behind a circuit breaker), the drain to `background` (the patient client
+ * that waits out throttling); without a background register the drain uses
+ * `inner` too.
+ *
  * Trade-offs, chosen for simplicity:
- * - Each call still tries the register first (no circuit breaker), so a write
- *   during an outage waits out the transport's retries before it is kept.
+ * - Once the breaker closes again, a person's call tries the register first,
+ *   so a write during a new outage waits out the interactive retries (about
+ *   6 s) before it is kept.
  * - Reads while the register is down: an item with a pending write is served
  *   from the outbox; any other item from the last copy this process read (in
  *   memory, the most recent LAST_SEEN_LIMIT items); a list from its pending
@@ -134,7 +141,14 @@ export class OutboxRegister implements Register {
     private readonly logger?: Logger,
     /** How long a person's turns skip an unreachable register (0 turns the breaker off). */
     private readonly breakMs = BREAK_MS,
+    /** The register the drain writes through (patient retries); `inner` when absent. */
+    private readonly background?: Register,
   ) {}
+
+  /** Where the drain writes: never behind the breaker, with the patient policy when there is one. */
+  private get replayTarget(): Register {
+    return this.background ?? this.inner;
+  }
 
   async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
     const queued = this.outbox.pendingCreate(idempotencyKey);
@@ -183,11 +197,16 @@ export class OutboxRegister implements Register {
     return this.listed(() => this.guarded((r) => r.listByStatus(status)), (p) => p.status === status);
   }
 
-  async latestReference(year: number): Promise<string | undefined> {
+  latestReference(year: number): Promise<string | undefined> {
+    return this.latestReferenceVia((call) => this.guarded(call), year);
+  }
+
+  /** The highest reference of the year among the pending writes and the register read through `via`. */
+  private async latestReferenceVia(via: (call: (r: Register) => Promise<string | undefined>) => Promise<string | undefined>, year: number): Promise<string | undefined> {
     let best: string | undefined;
     for (const p of this.pendingStates().values()) best = higherReference(best, p.reference, year);
     try {
-      const stored = await this.guarded((r) => r.latestReference(year));
+      const stored = await via((r) => r.latestReference(year));
       this.noteReference(stored);
       return higherReference(best, stored, year);
     } catch (err) {
@@ -370,7 +389,7 @@ export class OutboxRegister implements Register {
   private async replay(entry: OutboxEntry): Promise<Replayed> {
     if (entry.kind === 'create') {
       try {
-        const landed = await this.inner.create(entry.partnership, entry.idempotencyKey ?? `outbox:${entry.seq}`);
+        const landed = await this.replayTarget.create(entry.partnership, entry.idempotencyKey ?? `outbox:${entry.seq}`);
         // Not equal: the key found an item that landed before the outage and was edited since.
         return { kind: 'written', landed, ours: sameContent(landed, entry.partnership) };
       } catch (err) {
@@ -385,7 +404,7 @@ export class OutboxRegister implements Register {
 
   private async replayUpdate(wanted: Partnership): Promise<Replayed> {
     try {
-      return { kind: 'written', landed: await this.inner.update(wanted), ours: true };
+      return { kind: 'written', landed: await this.replayTarget.update(wanted), ours: true };
     } catch (err) {
       if (err instanceof VersionConflictError) return this.afterRefusal(wanted);
       if (err instanceof DuplicateError && wanted.reference) return this.renumber(wanted, wanted.reference);
@@ -396,7 +415,7 @@ export class OutboxRegister implements Register {
 
   /** A 412: ours if the item already holds exactly our state (the answer to our write was lost), else someone else's edit. */
   private async afterRefusal(wanted: Partnership): Promise<Replayed> {
-    const current = await this.inner.get(wanted.id);
+    const current = await this.replayTarget.get(wanted.id);
     if (current && sameContent(current, wanted)) return { kind: 'written', landed: current, ours: true };
     return { kind: 'conflict', reason: current ? 'the item was changed in the register meanwhile (412)' : 'the item is no longer in the register' };
   }
@@ -405,12 +424,12 @@ export class OutboxRegister implements Register {
   private async renumber(wanted: Partnership, from: string): Promise<Replayed> {
     const match = REFERENCE_PATTERN.exec(from);
     const year = match ? Number(match[1]) : new Date(wanted.approvedAt ?? wanted.updatedAt).getUTCFullYear();
-    let sequence = sequenceOf(await this.latestReference(year), year);
+    let sequence = sequenceOf(await this.latestReferenceVia((call) => call(this.replayTarget), year), year);
     for (let attempt = 0; attempt < MAX_RENUMBER_ATTEMPTS; attempt++) {
       sequence += 1;
       const to = formatReference(year, sequence);
       try {
-        const landed = await this.inner.update({ ...wanted, reference: to });
+        const landed = await this.replayTarget.update({ ...wanted, reference: to });
         const change: Renumbered = { subjectId: wanted.id, from, to, at: this.now() };
         this.renumberings.push(change);
         this.logger?.warn(change, 'reference was taken while the register was unreachable: renumbered (the audit log and cards keep the first number)');
@@ -418,7 +437,7 @@ export class OutboxRegister implements Register {
       } catch (err) {
         if (err instanceof VersionConflictError) return this.afterRefusal({ ...wanted, reference: to });
         if (!(err instanceof DuplicateError)) throw err;
-        sequence = Math.max(sequence, sequenceOf(await this.latestReference(year), year));
+        sequence = Math.max(sequence, sequenceOf(await this.latestReferenceVia((call) => call(this.replayTarget), year), year));
       }
     }
     return { kind: 'conflict', reason: `no free reference found after ${from} was taken` };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ClientCertificateCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { ConfigError } from '../../config';
-import type { SharePointSettings } from './settings';
+import type { SharePointSiteSettings } from './settings';
 import type { TokenProvider } from './transport';
 
 /**
@@ -16,7 +16,7 @@ export function scopeFor(siteUrl: string): string {
   return `${new URL(siteUrl).origin}/.default`;
 }
 
-export function credentialFor(settings: SharePointSettings): TokenCredential | undefined {
+export function credentialFor(settings: SharePointSiteSettings): TokenCredential | undefined {
   switch (settings.auth) {
     case 'none':
       return undefined;

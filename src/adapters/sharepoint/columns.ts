@@ -2,14 +2,21 @@ import { sequenceOf, REFERENCE_PATTERN } from '../../domain/approval';
 import { STATUS_LABEL, type PartnershipStatus } from '../../domain/lifecycle';
 import { displayAnswer, isShown, parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import type { NewPartnership, Partnership } from '../../domain/records';
+import type { RecordSeal } from './record-seal';
 import { CORE_ANSWER_COLUMN, SCREENING_LABEL, rankedChoices, type ColumnKind, type ColumnSpec, type RegisterSchema } from './schema';
 
 /**
  * How a register record becomes the columns of a list item and back.
  *
  * Writing: every column is written from the record; the whole record also goes
- * in BotRecord, so what the bot wrote reads back exactly.
- * Reading: BotRecord is the base; then each column a person can edit in
+ * in BotRecord, so what the bot wrote reads back exactly, with a seal over the
+ * fields that authorise (see record-seal.ts): `{"seal":"v1.…", ...record}`.
+ * Reading: BotRecord is the base; when its seal is missing or does not verify
+ * (someone edited who may decide, or the item was made by hand) the record is
+ * returned as read, marked `tampered`, and the use cases refuse decisions on it.
+ * A record the bot read as tampered is written back unsealed, so it stays
+ * tampered: only a write of a record cleared of `tampered` on purpose seals it.
+ * Then each column a person can edit in
  * SharePoint is compared with what the bot would have written from that base,
  * and where they differ the person's edit wins (DOMAIN 4: the register is the
  * source of truth). Columns the bot derives (proposer, reasons, all answers,
@@ -164,7 +171,10 @@ export class ItemMapper {
   /** Columns the list really has (checked at start); the others are skipped, the record keeps their data. */
   private present: ReadonlySet<string>;
 
-  constructor(private readonly schema: RegisterSchema) {
+  constructor(
+    private readonly schema: RegisterSchema,
+    private readonly sealer: RecordSeal,
+  ) {
     this.columns = new Map(schema.register.columns.map((c) => [c.name, c]));
     this.present = new Set(this.columns.keys());
     this.bindings = this.buildBindings();
@@ -244,7 +254,7 @@ export class ItemMapper {
       { column: this.col('RiskScore'), write: (r) => riskScore(r.answers) },
       { column: this.col('ReferenceYear'), write: (r) => referenceYear(r.reference) },
       { column: this.col('AllAnswers'), write: (r) => this.allAnswers(r.answers) },
-      { column: this.col('BotRecord'), write: (r) => botRecord(r) },
+      { column: this.col('BotRecord'), write: (r) => this.botRecord(r) },
     ];
     const answers: Binding[] = this.schema.register.columns
       .filter((c) => c.question)
@@ -310,9 +320,24 @@ export class ItemMapper {
     return item;
   }
 
-  /** The record an item holds: BotRecord, with every edit a person made in SharePoint applied. */
+  /** The whole record as JSON, sealed unless it was read as tampered; neither its etag nor the tampered flag is kept. */
+  private botRecord(record: NewPartnership): string {
+    const { etag: _etag, tampered, ...rest } = record as Partnership;
+    return JSON.stringify(tampered === true ? rest : { seal: this.sealer.seal(rest), ...rest });
+  }
+
+  /**
+   * The record an item holds: BotRecord, with every edit a person made in
+   * SharePoint applied; `tampered: true` when its seal is missing or does not
+   * verify, or it names another item's id than the item's Bot id column.
+   */
   fromItem(item: ItemValues): NewPartnership {
-    let record = parseBotRecord(item.BotRecord);
+    const stored = parseBotRecord(item.BotRecord);
+    const sealed =
+      stored !== undefined &&
+      this.sealer.verifies(stored.record, stored.seal) &&
+      (!('PartnershipId' in item) || item.PartnershipId === stored.record.id);
+    let record = stored?.record;
     const skeleton = record === undefined;
     record ??= this.skeletonOf(item);
     for (const b of this.bindings) {
@@ -325,7 +350,7 @@ export class ItemMapper {
     if (chosen && chosen !== written) {
       record = { ...record, leadOfficer: chosen, answers: mirrored(record, 'leadOfficer', chosen) };
     }
-    return record;
+    return sealed ? record : { ...record, tampered: true };
   }
 
   /** An item whose BotRecord is missing or unreadable (made or damaged by hand): what its columns say. */
@@ -351,19 +376,17 @@ export class ItemMapper {
   }
 }
 
-function parseBotRecord(value: unknown): NewPartnership | undefined {
+/** BotRecord's record and seal; a `tampered` member someone typed in is dropped (only the seal decides). */
+function parseBotRecord(value: unknown): { record: NewPartnership; seal: unknown } | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   try {
-    const parsed = JSON.parse(value) as NewPartnership;
-    return parsed && typeof parsed === 'object' && typeof parsed.id === 'string' ? parsed : undefined;
+    const parsed = JSON.parse(value) as (NewPartnership & { seal?: unknown }) | null;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof parsed.id !== 'string') return undefined;
+    const { seal, tampered: _ignored, ...record } = parsed;
+    return { record, seal };
   } catch {
     return undefined;
   }
-}
-
-function botRecord(record: NewPartnership): string {
-  const { etag: _etag, ...rest } = record as Partnership;
-  return JSON.stringify(rest);
 }
 
 function decisionsText(record: NewPartnership): string | null {

@@ -4,15 +4,24 @@ import { loadProposalJourney } from '../../questionnaires';
 import { createSharePointClient } from './client';
 import { provisionLists, type ProvisionReport } from './provision';
 import { buildRegisterSchema } from './schema';
-import type { SharePointSettings } from './settings';
+import { INTERACTIVE_RETRY, type SharePointSettings, type SharePointSiteSettings } from './settings';
 import { SharePointRegister } from './sharepoint-register';
 import type { TransportDeps } from './transport';
 
 export { createSharePointClient } from './client';
 export { provisionLists, type ProvisionChange, type ProvisionReport } from './provision';
 export { buildRegisterSchema, REGISTER_LIST, RECORDS_LIST, type RegisterSchema } from './schema';
-export { sharePointSettings, DEFAULT_RETRY, type SharePointAuth, type SharePointSettings, type RetrySettings } from './settings';
-export { SharePointRegister, RegisterNotProvisionedError } from './sharepoint-register';
+export {
+  sharePointSettings,
+  sharePointSiteSettings,
+  DEFAULT_RETRY,
+  INTERACTIVE_RETRY,
+  type SharePointAuth,
+  type SharePointSettings,
+  type SharePointSiteSettings,
+  type RetrySettings,
+} from './settings';
+export { SharePointRegister, RegisterNotProvisionedError, MAX_PEOPLE_PER_WRITE } from './sharepoint-register';
 export { SharePointUnavailableError } from './transport';
 
 export interface SharePointOptions {
@@ -31,18 +40,40 @@ function transportWithLogging(logger: Logger | undefined, transport: TransportDe
 
 /**
  * The register on SharePoint, checked at start: fails fast (naming what to do)
- * when the site is unreachable, refuses us, or has not been provisioned.
+ * when the site is unreachable, refuses us, or has not been provisioned. Every
+ * request follows settings.retry (the patient background policy).
  */
 export async function openSharePointRegister(settings: SharePointSettings, logger?: Logger, options: SharePointOptions = {}): Promise<SharePointRegister> {
   const sp = createSharePointClient(settings, transportWithLogging(logger, options.transport));
-  const register = new SharePointRegister(sp, buildRegisterSchema(options.journey ?? loadProposalJourney()), logger);
+  const register = new SharePointRegister(sp, buildRegisterSchema(options.journey ?? loadProposalJourney()), { recordKey: settings.recordKey, logger });
   await register.checkProvisioned();
   logger?.info({ site: settings.siteUrl, auth: settings.auth }, 'register kept in SharePoint');
   return register;
 }
 
+export interface SharePointRegisters {
+  /** For people's turns: gives up within about 6 s (settings.interactiveRetry, INTERACTIVE_RETRY by default). */
+  readonly interactive: SharePointRegister;
+  /** For background work (the outbox drain): patient, SharePoint's Retry-After honoured (settings.retry). */
+  readonly background: SharePointRegister;
+}
+
+/**
+ * The register twice over the same list, on two clients with two retry
+ * policies, checked once at start (with the patient one).
+ */
+export async function openSharePointRegisters(settings: SharePointSettings, logger?: Logger, options: SharePointOptions = {}): Promise<SharePointRegisters> {
+  const transport = transportWithLogging(logger, options.transport);
+  const schema = buildRegisterSchema(options.journey ?? loadProposalJourney());
+  const background = new SharePointRegister(createSharePointClient(settings, transport, settings.retry), schema, { recordKey: settings.recordKey, logger });
+  const interactive = background.withClient(createSharePointClient(settings, transport, settings.interactiveRetry ?? INTERACTIVE_RETRY));
+  await background.checkProvisioned();
+  logger?.info({ site: settings.siteUrl, auth: settings.auth }, 'register kept in SharePoint');
+  return { interactive, background };
+}
+
 /** Creates or updates the register's lists, columns, indexes and views (npm run provision). */
-export async function provisionSharePoint(settings: SharePointSettings, logger?: Logger, options: SharePointOptions = {}): Promise<ProvisionReport> {
+export async function provisionSharePoint(settings: SharePointSiteSettings, logger?: Logger, options: SharePointOptions = {}): Promise<ProvisionReport> {
   const sp = createSharePointClient(settings, transportWithLogging(logger, options.transport));
   return provisionLists(sp, buildRegisterSchema(options.journey ?? loadProposalJourney()));
 }

@@ -1,6 +1,6 @@
 import { ConfigError } from '../../config';
 import { provisionSharePoint } from './index';
-import { sharePointSettings } from './settings';
+import { sharePointSiteSettings } from './settings';
 
 /**
  * `npm run provision`: creates or updates the Partnership Register and
@@ -8,7 +8,8 @@ import { sharePointSettings } from './settings';
  * Safe to run again: a second run changes nothing, and it never deletes.
  */
 async function main(): Promise<number> {
-  const settings = sharePointSettings(process.env);
+  // Provisioning reads and writes no item: it needs the site, not REGISTER_RECORD_KEY.
+  const settings = sharePointSiteSettings(process.env);
   console.log(`Provisioning ${settings.siteUrl} (auth: ${settings.auth})`);
   const report = await provisionSharePoint(settings);
   for (const c of report.changes) console.log(`  changed  ${c.list}: ${c.change}`);

@@ -18,9 +18,16 @@ export interface RetrySettings {
   readonly baseDelayMs: number;
   /** No wait is longer than this, whatever Retry-After says (tests set a few ms). */
   readonly maxDelayMs: number;
+  /**
+   * The whole request, every attempt and wait included: no attempt starts after
+   * it, an attempt's timeout is cut to what is left, and a wait (Retry-After or
+   * backoff) that would end past it is not waited: the request gives up at once.
+   */
+  readonly deadlineMs: number;
 }
 
-export interface SharePointSettings {
+/** How to reach the site: all that provisioning needs. */
+export interface SharePointSiteSettings {
   /** The site's absolute URL, without a trailing slash. */
   readonly siteUrl: string;
   readonly auth: SharePointAuth;
@@ -31,10 +38,32 @@ export interface SharePointSettings {
   readonly certificatePath?: string;
   /** Named in the User-Agent SharePoint asks callers to send (NONISV|organisation|app/version). */
   readonly organisation: string;
+  /** Background work (the outbox drain, provisioning): patient, SharePoint's throttling honoured in full. */
   readonly retry: RetrySettings;
+  /** A person's turn: short enough to answer within Teams' 10-15 s limit (INTERACTIVE_RETRY when absent). */
+  readonly interactiveRetry?: RetrySettings;
 }
 
-export const DEFAULT_RETRY: RetrySettings = Object.freeze({ maxAttempts: 5, timeoutMs: 15_000, baseDelayMs: 500, maxDelayMs: 120_000 });
+/** What the bot needs to keep the register: the site, and the key that seals each item's authorising fields. */
+export interface SharePointSettings extends SharePointSiteSettings {
+  /**
+   * HMAC-SHA256 key for the seal over each item's authorising fields (proposer,
+   * approval route and decisions) in the Bot record column, so that an edit made
+   * in SharePoint cannot change who may decide. At least 32 characters.
+   */
+  readonly recordKey: string;
+}
+
+/** Background work: 5 attempts of up to 15 s, Retry-After honoured up to 2 minutes; about 10 minutes in all at most. */
+export const DEFAULT_RETRY: RetrySettings = Object.freeze({ maxAttempts: 5, timeoutMs: 15_000, baseDelayMs: 500, maxDelayMs: 120_000, deadlineMs: 10 * 60_000 });
+
+/**
+ * A person's turn: at most about 6 s in SharePoint, so the turn can still answer
+ * (or queue the write in the outbox) within Teams' 10-15 s limit.
+ */
+export const INTERACTIVE_RETRY: RetrySettings = Object.freeze({ maxAttempts: 3, timeoutMs: 4_000, baseDelayMs: 250, maxDelayMs: 2_000, deadlineMs: 6_000 });
+
+export const MIN_RECORD_KEY_LENGTH = 32;
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -80,8 +109,12 @@ function siteUrlOf(env: Env): URL {
   return url;
 }
 
-/** Reads SHAREPOINT_* (and AZURE_CLIENT_ID, AZURE_TENANT_ID, ORGANISATION_NAME); throws ConfigError naming the variable. */
-export function sharePointSettings(env: Env): SharePointSettings {
+/**
+ * Reads SHAREPOINT_* (and AZURE_CLIENT_ID, AZURE_TENANT_ID, ORGANISATION_NAME):
+ * how to reach the site, without the record key (`npm run provision` needs no
+ * key). Throws ConfigError naming the variable.
+ */
+export function sharePointSiteSettings(env: Env): SharePointSiteSettings {
   const url = siteUrlOf(env);
   const auth = (text(env, 'SHAREPOINT_AUTH') ?? 'managed-identity') as SharePointAuth;
   if (!AUTH_CHOICES.includes(auth)) {
@@ -111,5 +144,22 @@ export function sharePointSettings(env: Env): SharePointSettings {
       maxAttempts: whole(env, 'SHAREPOINT_MAX_ATTEMPTS', DEFAULT_RETRY.maxAttempts, 1, 10),
       timeoutMs: whole(env, 'SHAREPOINT_TIMEOUT_MS', DEFAULT_RETRY.timeoutMs, 1000, 120_000),
     }),
+    interactiveRetry: INTERACTIVE_RETRY,
   });
+}
+
+/** The record key: required with REGISTER_STORE=sharepoint, long enough to be a key and not a password. */
+function recordKeyOf(env: Env): string {
+  const hint = 'make one with `openssl rand -base64 48` and keep it secret, like a password; changing it makes every item read as tampered until re-saved';
+  const key = text(env, 'REGISTER_RECORD_KEY');
+  if (!key) throw new ConfigError('REGISTER_RECORD_KEY', `is required with REGISTER_STORE=sharepoint: it seals who may decide in each register item (${hint})`);
+  if (key.length < MIN_RECORD_KEY_LENGTH) {
+    throw new ConfigError('REGISTER_RECORD_KEY', `must be at least ${MIN_RECORD_KEY_LENGTH} characters of random text, got ${key.length} (${hint})`);
+  }
+  return key;
+}
+
+/** Everything the bot needs to keep the register in SharePoint: the site (see sharePointSiteSettings) and REGISTER_RECORD_KEY. */
+export function sharePointSettings(env: Env): SharePointSettings {
+  return Object.freeze({ ...sharePointSiteSettings(env), recordKey: recordKeyOf(env) });
 }

@@ -6,7 +6,8 @@ import type { Logger } from '../../logger';
 import type { Register } from '../../ports/register';
 import type { SPFI } from './client';
 import { ItemMapper, highestReference, peopleOf, type ItemValues } from './columns';
-import { REGISTER_LIST, type RegisterSchema } from './schema';
+import { RecordSeal } from './record-seal';
+import { REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
 import { failureOf, isDuplicateValue, type SharePointFailure } from './sp-errors';
 import { SharePointUnavailableError } from './transport';
 
@@ -22,11 +23,17 @@ import { SharePointUnavailableError } from './transport';
  *   never a blind overwrite. When the 412 followed an attempt whose answer was
  *   lost, the write may have been ours: if the item now holds exactly what we
  *   sent, that is our success.
+ * - Who may decide is read only from the sealed Bot record (see columns.ts); an
+ *   item whose seal does not verify is returned `tampered` and logged once.
  */
 
 const PAGE_SIZE = 500;
 /** ensureUser failures (someone not in the directory) are asked again after this long. */
 const UNKNOWN_PERSON_TTL_MS = 10 * 60_000;
+/** People a write resolves through ensureUser (lead officer first); the rest stay in the text columns only. */
+export const MAX_PEOPLE_PER_WRITE = 5;
+/** Items already logged as failing their integrity check; forgotten beyond this many. */
+const FLAGGED_LIMIT = 10_000;
 
 interface Found {
   readonly itemId: number;
@@ -34,8 +41,8 @@ interface Found {
 }
 
 export class RegisterNotProvisionedError extends Error {
-  constructor(message: string) {
-    super(`${message} Run \`npm run provision\` against the site first.`);
+  constructor(message: string, fix = 'Run `npm run provision` against the site first.') {
+    super(`${message} ${fix}`);
     this.name = 'RegisterNotProvisionedError';
   }
 }
@@ -49,18 +56,53 @@ function etagOf(item: ItemValues): string {
   return String(item['odata.etag'] ?? meta?.etag ?? '');
 }
 
+export interface SharePointRegisterOptions {
+  /** The key of the Bot record seal (REGISTER_RECORD_KEY). */
+  readonly recordKey: string;
+  readonly logger?: Logger;
+  readonly pageSize?: number;
+}
+
+/** What registers over the same list share, whichever client (retry policy) each uses. */
+export interface SharedRegisterState {
+  readonly mapper: ItemMapper;
+  readonly people: Map<string, { id?: number; at: number }>;
+  /** Items whose failed integrity check was logged: logged once each. */
+  readonly flagged: Set<number>;
+  ready?: Promise<void>;
+}
+
 export class SharePointRegister implements Register {
-  private readonly mapper: ItemMapper;
-  private ready: Promise<void> | undefined;
-  private readonly people = new Map<string, { id?: number; at: number }>();
+  private readonly shared: SharedRegisterState;
+  private readonly logger?: Logger;
+  private readonly pageSize: number;
 
   constructor(
     private readonly sp: SPFI,
     private readonly schema: RegisterSchema,
-    private readonly logger?: Logger,
-    private readonly pageSize: number = PAGE_SIZE,
+    private readonly options: SharePointRegisterOptions,
+    shared?: SharedRegisterState,
   ) {
-    this.mapper = new ItemMapper(schema);
+    this.logger = options.logger;
+    this.pageSize = options.pageSize ?? PAGE_SIZE;
+    this.shared = shared ?? { mapper: new ItemMapper(schema, new RecordSeal(options.recordKey)), people: new Map(), flagged: new Set() };
+  }
+
+  /**
+   * The same register over another client (e.g. one with the patient background
+   * retry policy): it shares the column check, the people resolved and the
+   * integrity log with this one.
+   */
+  withClient(sp: SPFI): SharePointRegister {
+    return new SharePointRegister(sp, this.schema, this.options, this.shared);
+  }
+
+  private get mapper(): ItemMapper {
+    return this.shared.mapper;
+  }
+
+  private get people(): Map<string, { id?: number; at: number }> {
+    return this.shared.people;
   }
 
   private get items() {
@@ -75,8 +117,9 @@ export class SharePointRegister implements Register {
    */
   async checkProvisioned(): Promise<void> {
     let names: Set<string>;
+    let fields: ProvisionedField[];
     try {
-      const fields = await this.sp.web.lists.getByTitle(REGISTER_LIST).fields.select('InternalName')<{ InternalName: string }[]>();
+      fields = await this.sp.web.lists.getByTitle(REGISTER_LIST).fields.select('InternalName', 'Indexed', 'EnforceUniqueValues')<ProvisionedField[]>();
       names = new Set(fields.map((f) => f.InternalName));
     } catch (err) {
       const failure = await failureOf(err);
@@ -86,19 +129,31 @@ export class SharePointRegister implements Register {
     const expected = this.schema.register.columns;
     const missingCore = expected.filter((c) => !c.question && !names.has(c.name)).map((c) => c.name);
     if (missingCore.length > 0) throw new RegisterNotProvisionedError(`The "${REGISTER_LIST}" list lacks the columns ${missingCore.join(', ')}.`);
+    // Exactly-once creates and never-duplicated references rest on these: without them, start-up stops.
+    for (const column of expected.filter((c) => c.unique)) {
+      const found = fields.find((f) => f.InternalName === column.name);
+      const lost = [found?.EnforceUniqueValues === true ? '' : 'enforces unique values', found?.Indexed === true ? '' : 'is indexed'].filter((w) => w !== '');
+      if (lost.length > 0) {
+        throw new RegisterNotProvisionedError(
+          `The ${columnLabel(column)} column of "${REGISTER_LIST}" no longer ${lost.join(' or ')} (someone changed the list settings).`,
+          'Run `npm run provision` to put it back.',
+        );
+      }
+    }
     const missingAnswers = expected.filter((c) => c.question && !names.has(c.name)).map((c) => c.name);
     if (missingAnswers.length > 0) {
       this.logger?.warn({ columns: missingAnswers }, 'register columns missing: run npm run provision; their answers are kept in All answers meanwhile');
     }
     this.mapper.usePresentColumns(names);
+    this.shared.ready = Promise.resolve();
   }
 
   private prepared(): Promise<void> {
-    this.ready ??= this.checkProvisioned().catch((err: unknown) => {
-      this.ready = undefined;
+    this.shared.ready ??= this.checkProvisioned().catch((err: unknown) => {
+      this.shared.ready = undefined;
       throw err;
     });
-    return this.ready;
+    return this.shared.ready;
   }
 
   async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
@@ -161,7 +216,9 @@ export class SharePointRegister implements Register {
 
   async listByProposer(proposerId: string): Promise<Partnership[]> {
     await this.prepared();
-    return this.guarded(async () => newestFirst(await this.findAll(`ProposerId eq ${literal(proposerId)}`)));
+    // The column is only an index anyone with Edit rights can change: the proposer is the one in the Bot record.
+    const theirs = (f: Found) => f.partnership.proposer.id.toLowerCase() === proposerId.toLowerCase();
+    return this.guarded(async () => newestFirst((await this.findAll(`ProposerId eq ${literal(proposerId)}`)).filter(theirs)));
   }
 
   async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
@@ -190,7 +247,26 @@ export class SharePointRegister implements Register {
   }
 
   private toFound(item: ItemValues): Found {
-    return { itemId: Number(item.ID ?? item.Id), partnership: { ...this.mapper.fromItem(item), etag: etagOf(item) } };
+    const itemId = Number(item.ID ?? item.Id);
+    const partnership: Partnership = { ...this.mapper.fromItem(item), etag: etagOf(item) };
+    this.noteIntegrity(itemId, partnership);
+    return { itemId, partnership };
+  }
+
+  /** An item failing its integrity check is logged once (again only after it was put right and broke again). */
+  private noteIntegrity(itemId: number, partnership: Partnership): void {
+    const { flagged } = this.shared;
+    if (!partnership.tampered) {
+      flagged.delete(itemId);
+      return;
+    }
+    if (flagged.has(itemId)) return;
+    if (flagged.size >= FLAGGED_LIMIT) flagged.clear();
+    flagged.add(itemId);
+    this.logger?.error(
+      { itemId, partnershipId: partnership.id, list: REGISTER_LIST },
+      'register item failed its integrity check: who may decide is not trusted until a register owner re-saves it',
+    );
   }
 
   private async findOne(filter: string): Promise<Found | undefined> {
@@ -209,7 +285,11 @@ export class SharePointRegister implements Register {
   /** Site user ids of the people a record names by email; someone ensureUser cannot find is left out. */
   private async resolvePeople(partnership: NewPartnership): Promise<Map<string, number>> {
     const resolved = new Map<string, number>();
-    for (const email of peopleOf(partnership)) {
+    const named = peopleOf(partnership);
+    if (named.length > MAX_PEOPLE_PER_WRITE) {
+      this.logger?.debug({ partnershipId: partnership.id, named: named.length, skipped: named.length - MAX_PEOPLE_PER_WRITE }, 'more people named than a write resolves; the rest stay in the text columns');
+    }
+    for (const email of named.slice(0, MAX_PEOPLE_PER_WRITE)) {
       const known = this.people.get(email);
       if (known?.id !== undefined) {
         resolved.set(email, known.id);
@@ -224,7 +304,7 @@ export class SharePointRegister implements Register {
       } catch (err) {
         const failure = await failureOf(err);
         if (!failure || failure.status === 429 || failure.status >= 502) throw err;
-        this.logger?.info({ email, status: failure.status, code: failure.code }, 'ensureUser did not find this person; the Person column is left empty');
+        this.logger?.info({ partnershipId: partnership.id, status: failure.status, code: failure.code }, 'ensureUser did not find a person the record names; their Person column is left empty');
         this.people.set(email, { at: Date.now() });
       }
     }
@@ -257,6 +337,17 @@ export class SharePointRegister implements Register {
     }
     return err;
   }
+}
+
+interface ProvisionedField {
+  readonly InternalName: string;
+  readonly Indexed?: boolean;
+  readonly EnforceUniqueValues?: boolean;
+}
+
+/** `"Reference"`, or `"Bot id" (PartnershipId)` when the title a person sees is not the internal name. */
+function columnLabel(column: ColumnSpec): string {
+  return column.title === column.name ? `"${column.title}"` : `"${column.title}" (${column.name})`;
 }
 
 function sameContent(a: NewPartnership, b: NewPartnership): boolean {

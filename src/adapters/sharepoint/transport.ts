@@ -9,7 +9,11 @@ import type { RetrySettings } from './settings';
  *   timeout that covers the whole answer; 429 and 503 wait for Retry-After,
  *   other transient failures (502, 504, network errors, timeouts) back off
  *   exponentially with full jitter. Nothing else is retried: a 412 or a
- *   duplicate-value 500 is an answer, not a fault.
+ *   duplicate-value 500 is an answer, not a fault. The policy's deadline bounds
+ *   the whole request: no attempt starts after it, each attempt's timeout is cut
+ *   to what is left, and a wait that would end past it gives up at once (the
+ *   last answer is returned, or SharePointUnavailableError thrown), so a
+ *   person's turn never waits out a 2-minute Retry-After.
  *   https://learn.microsoft.com/sharepoint/dev/general-development/how-to-avoid-getting-throttled-or-blocked-in-sharepoint-online
  * - `Decorate` sends `User-Agent: NONISV|<organisation>|PartnershipRegister/<version>`,
  *   which SharePoint uses to tell callers apart when it throttles.
@@ -29,6 +33,8 @@ export class SharePointUnavailableError extends StoreUnavailableError {
 export interface TransportDeps {
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds since the epoch, for the deadline (tests pair it with `sleep` to run on a fake clock). */
+  readonly now?: () => number;
   readonly random?: () => number;
   readonly onRetry?: (event: { url: string; method: string; attempt: number; reason: string; waitMs: number }) => void;
 }
@@ -88,22 +94,31 @@ function markUnknownOutcome(response: Response): Response {
 export function ResilientSend(policy: RetrySettings, deps: TransportDeps = {}) {
   const doFetch = deps.fetch ?? fetch;
   const sleep = deps.sleep ?? defaultSleep;
+  const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const backoff = (attempt: number) => random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   return (instance: Queryable) => {
     instance.on.send.replace(async (url: URL, init: RequestInit): Promise<Response> => {
       const target = url.toString();
       const method = String((init.headers as Record<string, string> | undefined)?.['X-HTTP-Method'] ?? init.method ?? 'GET');
+      const deadline = now() + policy.deadlineMs;
+      /** Whether a wait of `ms` from now would leave time for another attempt. */
+      const fitsBeforeDeadline = (ms: number) => now() + ms < deadline;
       let unknownOutcome = false;
       for (let attempt = 1; ; attempt += 1) {
-        const result = await attemptOnce(doFetch, target, init, policy.timeoutMs);
+        // The first attempt always runs; later ones only start before the deadline (checked before each wait).
+        const timeoutMs = Math.max(1, Math.min(policy.timeoutMs, deadline - now()));
+        const result = await attemptOnce(doFetch, target, init, timeoutMs);
         const last = attempt >= policy.maxAttempts;
         if (result.response) {
           const { status } = result.response;
           const retryable = THROTTLED.has(status) || TRANSIENT.has(status);
-          if (!retryable || last) return unknownOutcome ? markUnknownOutcome(result.response) : result.response;
+          const answer = () => (unknownOutcome ? markUnknownOutcome(result.response!) : result.response!);
+          if (!retryable || last) return answer();
           const hinted = THROTTLED.has(status) ? retryAfterMs(result.response.headers.get('Retry-After')) : undefined;
           const waitMs = Math.min(policy.maxDelayMs, hinted === undefined ? backoff(attempt) : hinted + random() * Math.min(policy.baseDelayMs, 1000));
+          // SharePoint asked for longer than we have (or the wait would use it up): its answer stands.
+          if (!fitsBeforeDeadline(hinted ?? 0) || !fitsBeforeDeadline(waitMs)) return answer();
           deps.onRetry?.({ url: target, method, attempt, reason: `HTTP ${status}`, waitMs });
           await sleep(waitMs);
           continue;
@@ -111,9 +126,12 @@ export function ResilientSend(policy: RetrySettings, deps: TransportDeps = {}) {
         if (init.signal?.aborted) throw result.error;
         // A write that timed out or lost its connection may or may not have been carried out.
         unknownOutcome = true;
-        const reason = result.timedOut ? `no answer within ${policy.timeoutMs} ms` : `network error: ${String((result.error as Error)?.message ?? result.error)}`;
+        const reason = result.timedOut ? `no answer within ${timeoutMs} ms` : `network error: ${String((result.error as Error)?.message ?? result.error)}`;
         if (last) throw new SharePointUnavailableError(`SharePoint did not answer ${method} ${target} after ${attempt} attempts (${reason})`, { cause: result.error });
         const waitMs = backoff(attempt);
+        if (!fitsBeforeDeadline(waitMs)) {
+          throw new SharePointUnavailableError(`SharePoint did not answer ${method} ${target} within its ${policy.deadlineMs} ms deadline, after ${attempt} attempts (${reason})`, { cause: result.error });
+        }
         deps.onRetry?.({ url: target, method, attempt, reason, waitMs });
         await sleep(waitMs);
       }

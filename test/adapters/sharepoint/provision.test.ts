@@ -1,4 +1,4 @@
-import { provisionSharePoint, RECORDS_LIST, REGISTER_LIST, buildRegisterSchema } from '../../../src/adapters/sharepoint';
+import { openSharePointRegister, provisionSharePoint, RECORDS_LIST, REGISTER_LIST, RegisterNotProvisionedError, buildRegisterSchema } from '../../../src/adapters/sharepoint';
 import type { Journey } from '../../../src/domain/journey';
 import { loadProposalJourney } from '../../../src/questionnaires';
 import { settingsFor } from '../../doubles/sharepoint/connect';
@@ -126,5 +126,43 @@ describe('npm run provision', () => {
     expect(report.changes).toEqual([{ list: REGISTER_LIST, change: 'updated column "Reference": index, unique values' }]);
     expect(column(REGISTER_LIST, 'Reference')).toMatchObject({ Indexed: true, EnforceUniqueValues: true });
     expect(register.fields.filter((f) => f.Indexed).length).toBeLessThanOrEqual(20);
+  });
+
+  it('after someone turns off unique values on Reference, the bot refuses to start naming it, and provisioning puts it back', async () => {
+    await provision();
+    // What a site owner's change in the list settings sends: a field update.
+    const turnedOff = await fetch(`${double.siteUrl}/_api/web/lists/getByTitle('${REGISTER_LIST}')/fields/getByInternalNameOrTitle('Reference')`, {
+      method: 'POST',
+      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-HTTP-Method': 'MERGE', 'IF-MATCH': '*' },
+      body: JSON.stringify({ EnforceUniqueValues: false }),
+    });
+    expect(turnedOff.status).toBe(204);
+    expect(column(REGISTER_LIST, 'Reference')).toMatchObject({ Indexed: true, EnforceUniqueValues: false });
+
+    const refused = await openSharePointRegister(settingsFor(double)).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(RegisterNotProvisionedError);
+    expect((refused as Error).message).toBe(
+      'The "Reference" column of "Partnership Register" no longer enforces unique values (someone changed the list settings). Run `npm run provision` to put it back.',
+    );
+
+    const report = await provision();
+    expect(report).toEqual({ changes: [{ list: REGISTER_LIST, change: 'updated column "Reference": unique values' }], warnings: [] });
+    await expect(openSharePointRegister(settingsFor(double))).resolves.toBeDefined();
+  });
+
+  it('refuses to start when the write key or the bot id is no longer indexed and unique', async () => {
+    await provision();
+    const register = double.site.list(REGISTER_LIST);
+    double.site.updateField(register, column(REGISTER_LIST, 'IdempotencyKey'), { EnforceUniqueValues: false, Indexed: false });
+
+    await expect(openSharePointRegister(settingsFor(double))).rejects.toThrow(
+      /^The "Write key" \(IdempotencyKey\) column of "Partnership Register" no longer enforces unique values or is indexed .*npm run provision/,
+    );
+    expect((await provision()).changes).toEqual([{ list: REGISTER_LIST, change: 'updated column "Write key": index, unique values' }]);
+
+    double.site.updateField(register, column(REGISTER_LIST, 'PartnershipId'), { EnforceUniqueValues: false });
+    await expect(openSharePointRegister(settingsFor(double))).rejects.toThrow(/"Bot id" \(PartnershipId\) column .* no longer enforces unique values/);
+    await provision();
+    await expect(openSharePointRegister(settingsFor(double))).resolves.toBeDefined();
   });
 });

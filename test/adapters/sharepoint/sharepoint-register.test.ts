@@ -1,8 +1,17 @@
-import { RegisterNotProvisionedError, SharePointUnavailableError, buildRegisterSchema, openSharePointRegister, REGISTER_LIST } from '../../../src/adapters/sharepoint';
+import pino from 'pino';
+import {
+  MAX_PEOPLE_PER_WRITE,
+  RegisterNotProvisionedError,
+  SharePointUnavailableError,
+  buildRegisterSchema,
+  openSharePointRegister,
+  REGISTER_LIST,
+} from '../../../src/adapters/sharepoint';
+import { RecordSeal } from '../../../src/adapters/sharepoint/record-seal';
 import { CORE_ANSWER_COLUMN } from '../../../src/adapters/sharepoint/schema';
 import { VersionConflictError } from '../../../src/domain/errors';
 import { loadProposalJourney } from '../../../src/questionnaires';
-import { provisionAndOpen, provisionedDouble, settingsFor } from '../../doubles/sharepoint/connect';
+import { provisionAndOpen, provisionedDouble, settingsFor, TEST_RECORD_KEY } from '../../doubles/sharepoint/connect';
 import { startSharePointDouble } from '../../doubles/sharepoint';
 import type { RecordedRequest } from '../../doubles/sharepoint';
 import { aPartnership, proposalAnswers } from '../../fixtures/builders';
@@ -75,6 +84,37 @@ describe('the register in SharePoint', () => {
     expect(created.leadOfficer).toBe('nobody@example.org');
     expect(storedItem(double, 'partnership-1').column('LeadOfficer')).toBeNull();
     expect(storedItem(double, 'partnership-1').column('LeadOfficerName')).toBe('nobody@example.org');
+  });
+
+  it('resolves at most 5 people per write, the lead officer first, and logs how many it skipped but never their emails', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const { register, double } = await sharePoint.open({}, logger);
+    const representatives = Array.from({ length: 7 }, (_, i) => `rep${i + 1}@example.org`);
+    for (const email of ['lead@example.org', ...representatives]) double.site.addUser(email, email);
+    const answers = proposalAnswers({ leadOfficer: 'lead@example.org', representative: representatives[0], otherRepresentatives: representatives.slice(1).join('\n') });
+
+    await register.create(aPartnership({ answers, leadOfficer: 'lead@example.org' }), 'key-1');
+
+    const ensured = double.requests.filter((r) => /\/ensureuser$/i.test(r.path));
+    expect(MAX_PEOPLE_PER_WRITE).toBe(5);
+    expect(ensured).toHaveLength(5);
+    const { column } = storedItem(double, 'partnership-1');
+    expect(column('LeadOfficer')).toBe(double.site.ensureUser('lead@example.org').Id);
+    expect(column('RepresentativePeople')).toEqual(representatives.slice(0, 4).map((e) => double.site.ensureUser(e).Id));
+    expect(lines).toContainEqual(expect.objectContaining({ level: 20, named: 8, skipped: 3 }));
+    expect(JSON.stringify(lines)).not.toContain('@example.org');
+  });
+
+  it('does not log the email of someone ensureUser cannot find', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const { register } = await sharePoint.open({}, logger);
+
+    await register.create(aPartnership({ leadOfficer: 'nobody@example.org' }), 'key-1');
+
+    expect(lines).toContainEqual(expect.objectContaining({ partnershipId: 'partnership-1', msg: expect.stringContaining('ensureUser did not find') }));
+    expect(JSON.stringify(lines)).not.toContain('nobody@example.org');
   });
 
   it('reads back an edit a person made in SharePoint, and refuses a bot update based on the item before it (412)', async () => {
@@ -185,22 +225,31 @@ describe('a register of 6,000 items (past the 5,000-item list view threshold)', 
     const list = double.site.list(REGISTER_LIST);
     const row = double.site.writable(list, list.items.get(1)!);
     const status = (i: number) => (i < 4700 ? 'Closed' : i < 5900 ? 'Active' : 'Awaiting approval');
+    const proposerOf = (i: number) => (i % 10 === 0 ? 'user-prolific' : `user-${i}`);
+    // Each copy's Bot record names its own id and proposer, sealed as the bot would have sealed it.
+    const sealer = new RecordSeal(TEST_RECORD_KEY);
+    const { seal: _seal, ...base } = JSON.parse(row.BotRecord as string);
+    const botRecordOf = (i: number) => {
+      const record = { ...base, id: `seeded-${i}`, proposer: { ...base.proposer, id: proposerOf(i) } };
+      return JSON.stringify({ seal: sealer.seal(record), ...record });
+    };
     double.site.seed(
       list,
       Array.from({ length: 6000 }, (_, i) => ({
         ...row,
         PartnershipId: `seeded-${i}`,
         IdempotencyKey: `seed-${i}`,
-        ProposerId: i % 10 === 0 ? 'user-prolific' : `user-${i}`,
+        ProposerId: proposerOf(i),
         Status: status(i),
         Reference: `PR-${2020 + (i % 6)}-${String(i).padStart(4, '0')}`,
         ReferenceYear: 2020 + (i % 6),
-        BotRecord: (row.BotRecord as string).replace('"template"', `"seeded-${i}"`),
+        BotRecord: botRecordOf(i),
       })),
     );
     expect(list.items.size).toBe(6001);
 
-    expect((await register.get('seeded-5999'))?.id).toBe('seeded-5999');
+    expect(await register.get('seeded-5999')).toMatchObject({ id: 'seeded-5999', proposer: { id: 'user-5999' } });
+    expect(await register.get('seeded-5999')).not.toHaveProperty('tampered');
     expect(await register.listByProposer('user-prolific')).toHaveLength(600);
     expect(await register.listByStatus('active')).toHaveLength(1200);
     expect((await register.listByStatus('proposed')).map((p) => p.id)).toContain('template');

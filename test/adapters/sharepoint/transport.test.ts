@@ -1,4 +1,4 @@
-import { createSharePointClient, SharePointUnavailableError } from '../../../src/adapters/sharepoint';
+import { createSharePointClient, DEFAULT_RETRY, INTERACTIVE_RETRY, SharePointUnavailableError, type RetrySettings } from '../../../src/adapters/sharepoint';
 import { retryAfterMs } from '../../../src/adapters/sharepoint/transport';
 import { settingsFor } from '../../doubles/sharepoint/connect';
 import { startSharePointDouble, type SharePointDouble } from '../../doubles/sharepoint';
@@ -19,6 +19,19 @@ function clientWith(retry: Parameters<typeof settingsFor>[1], random = () => 0.5
   const waits: number[] = [];
   const sp = createSharePointClient(settingsFor(double, retry), { sleep: async (ms) => void waits.push(ms), random });
   return { sp, waits, list: () => sp.web.lists.getByTitle('Anything').select('Title')() };
+}
+
+/** A client on a fake clock: waits are recorded and move the clock on, nothing is slept. */
+function clientOnFakeClock(policy: RetrySettings, random = () => 0) {
+  let now = 1_000_000;
+  const started = now;
+  const waits: number[] = [];
+  const sleep = async (ms: number) => {
+    waits.push(ms);
+    now += ms;
+  };
+  const sp = createSharePointClient(settingsFor(double), { sleep, now: () => now, random }, policy);
+  return { waits, elapsed: () => now - started, list: () => sp.web.lists.getByTitle('Anything').select('Title')() };
 }
 
 describe('the SharePoint client’s retry behaviour', () => {
@@ -68,6 +81,60 @@ describe('the SharePoint client’s retry behaviour', () => {
 
     await expect(sp.web.lists.getByTitle('No such list')()).rejects.toMatchObject({ status: 404 });
     expect(double.requests).toHaveLength(1);
+  });
+
+  it('with the interactive policy, gives up at once on a Retry-After that ends past its deadline, returning that answer', async () => {
+    double.injectFault({ status: 503, retryAfter: '120' });
+    const { waits, elapsed, list } = clientOnFakeClock(INTERACTIVE_RETRY);
+
+    await expect(list()).rejects.toMatchObject({ status: 503 });
+    expect(double.requests).toHaveLength(1);
+    expect(waits).toEqual([]);
+    expect(elapsed()).toBe(0);
+  });
+
+  it('with the background policy, still waits out the same Retry-After and succeeds', async () => {
+    double.injectFault({ status: 503, retryAfter: '120', times: 2 });
+    const { waits, list } = clientOnFakeClock(DEFAULT_RETRY);
+
+    await expect(list()).resolves.toMatchObject({ Title: 'Anything' });
+    expect(waits).toEqual([120_000, 120_000]);
+    expect(double.requests).toHaveLength(3);
+  });
+
+  it('starts no attempt after the deadline, however many attempts are left', async () => {
+    double.injectFault({ status: 429, retryAfter: '1' });
+    const { waits, elapsed, list } = clientOnFakeClock({ ...INTERACTIVE_RETRY, maxAttempts: 20 });
+
+    await expect(list()).rejects.toMatchObject({ status: 429 });
+    // Attempts at 0, 1, 2, 3, 4 and 5 s; a sixth wait would end at the 6 s deadline.
+    expect(double.requests).toHaveLength(6);
+    expect(waits).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(elapsed()).toBeLessThan(INTERACTIVE_RETRY.deadlineMs);
+  });
+
+  it('does not back off past the deadline after a transient failure', async () => {
+    double.injectFault({ status: 502 });
+    const { waits, elapsed, list } = clientOnFakeClock({ ...INTERACTIVE_RETRY, maxAttempts: 20, baseDelayMs: 2000, maxDelayMs: 4000 }, () => 1);
+
+    await expect(list()).rejects.toMatchObject({ status: 502 });
+    // Waits of 2 s, then 4 s: the second would end at the 6 s deadline, so it is not waited.
+    expect(waits).toEqual([2000]);
+    expect(double.requests).toHaveLength(2);
+    expect(elapsed()).toBe(2000);
+  });
+
+  it('cuts each attempt’s timeout to what is left of the deadline when SharePoint does not answer', async () => {
+    double.injectFault({ delayMs: 600 });
+    const sp = createSharePointClient(settingsFor(double), {}, { maxAttempts: 10, timeoutMs: 100, baseDelayMs: 1, maxDelayMs: 1, deadlineMs: 250 });
+    const started = Date.now();
+
+    const failure = await sp.web.lists.getByTitle('Anything').select('Title')().catch((err: unknown) => err);
+
+    expect(failure).toBeInstanceOf(SharePointUnavailableError);
+    expect(String((failure as Error).message)).toMatch(/deadline/);
+    expect(double.requests).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(600);
   });
 
   it('reads Retry-After as seconds or as a date', () => {

@@ -1,19 +1,34 @@
 import {
   DEFAULT_RETRY,
+  INTERACTIVE_RETRY,
   openSharePointRegister,
   provisionSharePoint,
   type RetrySettings,
   type SharePointRegister,
   type SharePointSettings,
 } from '../../../src/adapters/sharepoint';
+import type { Logger } from '../../../src/logger';
 import { startSharePointDouble, type SharePointDouble, type SharePointDoubleOptions } from './sharepoint-double';
 import type { SiteSnapshot } from './site';
 
 /** Retries fast enough for tests: Retry-After and backoff waits capped at a few milliseconds. */
 export const TEST_RETRY: RetrySettings = { ...DEFAULT_RETRY, maxAttempts: 4, timeoutMs: 5_000, baseDelayMs: 1, maxDelayMs: 5 };
 
-export function settingsFor(double: SharePointDouble, retry: Partial<RetrySettings> = {}): SharePointSettings {
-  return { siteUrl: double.siteUrl, auth: 'none', organisation: 'Riverside Borough Council', retry: { ...TEST_RETRY, ...retry } };
+/** The interactive policy's shape (a few attempts within a deadline), with waits of a few milliseconds. */
+export const TEST_INTERACTIVE_RETRY: RetrySettings = { ...INTERACTIVE_RETRY, baseDelayMs: 1, maxDelayMs: 5 };
+
+/** The Bot record seal's key in tests (REGISTER_RECORD_KEY): 48 characters. */
+export const TEST_RECORD_KEY = 'test-record-key-0123456789-abcdefghijklmnopqrstu';
+
+export function settingsFor(double: SharePointDouble, retry: Partial<RetrySettings> = {}, recordKey: string = TEST_RECORD_KEY): SharePointSettings {
+  return {
+    siteUrl: double.siteUrl,
+    auth: 'none',
+    organisation: 'Riverside Borough Council',
+    retry: { ...TEST_RETRY, ...retry },
+    interactiveRetry: TEST_INTERACTIVE_RETRY,
+    recordKey,
+  };
 }
 
 export interface RegisterOnDouble {
@@ -41,13 +56,13 @@ export function provisionedDouble(options: SharePointDoubleOptions = {}) {
     return { double, provisioned: double.site.snapshot() };
   };
   return {
-    async open(retry: Partial<RetrySettings> = {}): Promise<RegisterOnDouble> {
+    async open(retry: Partial<RetrySettings> = {}, logger?: Logger): Promise<RegisterOnDouble> {
       started ??= start();
       const { double, provisioned } = await started;
       double.clearFaults();
       double.site.restore(provisioned);
       const settings = settingsFor(double, retry);
-      const register = await openSharePointRegister(settings);
+      const register = await openSharePointRegister(settings, logger);
       double.requests.splice(0);
       return { double, settings, register };
     },
