@@ -30,14 +30,17 @@ export function credentialFor(settings: SharePointSiteSettings): TokenCredential
   }
 }
 
+const TOKEN_TIMEOUT_MS = 5000;
+
 /** Keeps a token until five minutes before it expires; concurrent callers share one refresh. */
 export function cachedToken(credential: TokenCredential, scope: string, now: () => number = Date.now): TokenProvider {
   let cached: { token: string; expiresAt: number } | undefined;
   let pending: Promise<string> | undefined;
   return async () => {
     if (cached && cached.expiresAt - 5 * 60_000 > now()) return cached.token;
+    // @azure/identity has no timeout of its own: a hung token endpoint must not hold a person's turn.
     pending ??= credential
-      .getToken(scope)
+      .getToken(scope, { abortSignal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) })
       .then((got) => {
         if (!got) throw new Error(`no token for ${scope}`);
         cached = { token: got.token, expiresAt: got.expiresOnTimestamp };
