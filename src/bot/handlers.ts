@@ -21,8 +21,8 @@ import {
 } from '../views/journey-views';
 import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
-import { editFormSection, moveForm, resumeForm, startForm, startFormFor, type FormDeps } from '../use-cases/form-flow';
-import { renderFormResult } from '../views/form-views';
+import { editFormSection, entriesOf, moveForm, resumeForm, startForm, startFormFor, whatsDue, type FormDeps } from '../use-cases/form-flow';
+import { renderDue, renderFormResult } from '../views/form-views';
 import { describeDecision, renderApproval, renderPendingApprovals } from '../views/approval-views';
 import { mayDecide, mayView, samePerson, type Decision, type DecisionPolicy } from '../domain/approval';
 import { MESSAGE } from '../views/messages';
@@ -152,7 +152,9 @@ export const actionHandlers = {
   register: startJourney,
   // "Is it a partnership?" is the same journey: it starts with the screening.
   check: startJourney,
-  mine: async (deps, { person }) => renderMyPartnerships(deps.journey, await listMine(deps, person)),
+  mine: async (deps, { person }) =>
+    renderMyPartnerships(deps.journey, await listMine(deps, person), { flows: deps.flows, entries: await entriesOf(deps, person, await emailsOf(deps, person)) }),
+  due: async (deps, { person }) => renderDue(await whatsDue(deps, person, await emailsOf(deps, person))),
   pending: async (deps, { person }) => renderPendingApprovals(await pendingFor(deps, person, await emailsOf(deps, person))),
   help: async () => renderWelcome({ help: true }),
   next: move('next'),
@@ -210,6 +212,9 @@ const COMMANDS: Readonly<Record<string, keyof typeof actionHandlers>> = {
   mine: 'mine',
   'my drafts': 'mine',
   'pending approvals': 'pending',
+  due: 'due',
+  "what's due": 'due',
+  'whats due': 'due',
   pending: 'pending',
   approvals: 'pending',
   help: 'help',

@@ -7,6 +7,7 @@ export const Verb = {
   register: 'menu.register',
   check: 'menu.check',
   mine: 'menu.mine',
+  due: 'menu.due',
   help: 'menu.help',
   next: 'draft.next',
   back: 'draft.back',

@@ -1,6 +1,7 @@
 import { agreementGaps } from '../domain/agreement';
 import { nextReviewDue, REFERENCE_PATTERN } from '../domain/approval';
 import { scoreAssessment } from '../domain/assessment';
+import { soonestFirst, tasksFor, type Task } from '../domain/due';
 import { applyHandover, handoverOf } from '../domain/handover';
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type CompletionName, type EvaluatorName, type FlowDefinition } from '../domain/flow';
@@ -344,4 +345,26 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
   if (!saved.ok) return saved.result;
   await deps.audit.append({ subjectId: entry.id, at, actor: person, action: `${flow.id}.completed`, data: { responseId: draft.id, recordId: record.id, status: entry.status } });
   return { kind: 'completed', flow, draft: saved.draft, completed: { entry, record, notices: noticesOf(flow, evaluation) } };
+}
+
+/** The entries this person leads or represents, still running, newest first. */
+export async function entriesOf(deps: Pick<FormDeps, 'register'>, person: Person, emails: readonly string[]): Promise<Partnership[]> {
+  const entries = (await Promise.all(SEARCHED.map((s) => deps.register.listByStatus(s)))).flat();
+  return entries.filter((e) => {
+    const role = roleOn(e, person, emails, []);
+    return role === 'lead-officer' || role === 'representative';
+  });
+}
+
+export interface DueItem {
+  readonly task: Task;
+  readonly entry: Partnership;
+}
+
+/** "What's due": the person's tasks across every entry they lead or represent, soonest first. */
+export async function whatsDue(deps: Pick<FormDeps, 'register' | 'clock'>, person: Person, emails: readonly string[]): Promise<DueItem[]> {
+  const today = deps.clock.now().toISOString().slice(0, 10);
+  const entries = await entriesOf(deps, person, emails);
+  const byId = new Map(entries.map((e) => [e.id, e]));
+  return soonestFirst(entries.flatMap((e) => tasksFor(e, today))).map((task) => ({ task, entry: byId.get(task.entryId)! }));
 }

@@ -2,7 +2,8 @@ import { flowProgress, flowStepAt, flowSteps, type FlowDefinition } from '../dom
 import { STATUS_LABEL } from '../domain/lifecycle';
 import { displayAnswer, isShown } from '../domain/questionnaire';
 import type { Draft, Partnership } from '../domain/records';
-import type { Completed, FormResult } from '../use-cases/form-flow';
+import type { TaskKind } from '../domain/due';
+import type { Completed, DueItem, FormResult } from '../use-cases/form-flow';
 import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
@@ -144,6 +145,23 @@ export function renderEntryPick(flow: FlowDefinition, entries: readonly Partners
     flowId: flow.id,
     entries: shown.map((e) => ({ id: e.id, name: clip(e.name, 150), detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : ''].filter(Boolean).join(' - ') })),
     more: entries.length > shown.length ? `${entries.length - shown.length} more match: type the reference to choose one.` : '',
+  });
+}
+
+const TASK_FLOW: Readonly<Record<TaskKind, string>> = { assessment: 'assessment', agreement: 'agreement', exit: 'exit' };
+const TASK_WHAT: Readonly<Record<TaskKind, string>> = { assessment: 'Annual assessment', agreement: 'Agreement checklist', exit: 'Exit and evaluation' };
+
+export function renderDue(items: readonly DueItem[]): Card {
+  const shown = items.slice(0, PICK_LIMIT);
+  return expandCard('due', {
+    items: shown.map(({ task, entry }) => ({
+      what: `${TASK_WHAT[task.kind]}: ${clip(entry.name, 120)}`,
+      detail: `${entry.reference ?? ''} - ${task.overdue ? 'overdue since' : 'due'} ${formatDate(task.due)}`,
+      tone: task.overdue ? 'Attention' : 'Default',
+      flowId: TASK_FLOW[task.kind],
+      entryId: entry.id,
+    })),
+    more: items.length > shown.length ? `${items.length - shown.length} more are due.` : '',
   });
 }
 

@@ -5,6 +5,7 @@ import { choicesOf, displayAnswer, isShown, maxLengthOf, type FieldErrors, type 
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import { ARRANGEMENT_LABEL } from '../domain/screening';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
+import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
 
@@ -172,6 +173,11 @@ export const COMMANDS: readonly { readonly command: string; readonly description
   { command: 'check', description: 'Is it a partnership?' },
   { command: 'my partnerships', description: 'Your drafts and proposals' },
   { command: 'pending approvals', description: 'Proposals waiting for your decision' },
+  { command: 'due', description: 'What is due on the partnerships you lead or represent' },
+  { command: 'review PR-2026-001', description: 'Annual assessment of a partnership (its reference or name)' },
+  { command: 'agreement PR-2026-001', description: 'Agreement checklist' },
+  { command: 'handover PR-2026-001', description: 'Hand over as representative' },
+  { command: 'exit PR-2026-001', description: 'Exit and evaluation' },
   { command: 'help', description: 'What I can do' },
 ];
 
@@ -184,8 +190,21 @@ export function renderWelcome(options: { readonly help: boolean; readonly note?:
   });
 }
 
-export function renderMyPartnerships(journey: Journey, mine: MyPartnerships): Card {
+/** The forms' drafts and the entries the person carries, beside their proposals. */
+export interface MyForms {
+  readonly flows: ReadonlyMap<string, FlowDefinition>;
+  readonly entries: readonly Partnership[];
+}
+
+const AGREEMENT_STATE: Readonly<Record<string, string>> = { yes: 'agreement in place', partly: 'agreement partly in place', no: 'no agreement' };
+
+export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, forms: MyForms = { flows: new Map(), entries: [] }): Card {
   const drafts = mine.drafts.slice(0, LIST_LIMIT).map((d) => {
+    const flow = d.flowId ? forms.flows.get(d.flowId) : undefined;
+    if (flow) {
+      const at = flowStepAt(flow, d.step);
+      return { id: d.id, title: clip(`${flow.title}: ${d.subjectTitle ?? ''}`, 150), status: STATUS_LABEL[d.status], where: at.kind === 'questions' ? at.section.title : 'Ready to complete', updated: formatDate(d.updatedAt) };
+    }
     const step = stepAt(journey, d.step);
     const where = step.kind === 'questions' ? step.section.title : { 'screening-outcome': 'Screening outcome', 'significance-outcome': 'Significance outcome', summary: 'Ready to submit' }[step.key];
     return { id: d.id, title: draftTitle(d), status: STATUS_LABEL[d.status], where, updated: formatDate(d.updatedAt) };
@@ -196,6 +215,11 @@ export function renderMyPartnerships(journey: Journey, mine: MyPartnerships): Ca
     submitted: formatDate(p.submittedAt),
     reference: p.reference ? ` - ${p.reference}` : '',
   }));
-  const hidden = Math.max(0, mine.drafts.length - LIST_LIMIT) + Math.max(0, mine.partnerships.length - LIST_LIMIT);
-  return expandCard('my-partnerships', { drafts, proposals, more: hidden > 0 ? `${hidden} older items are not shown.` : '' });
+  const entries = forms.entries.slice(0, LIST_LIMIT).map((e) => ({
+    id: e.id,
+    name: clip(e.name, 150),
+    detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : '', e.agreement ? AGREEMENT_STATE[e.agreement.state] : 'agreement not checked'].filter(Boolean).join(' - '),
+  }));
+  const hidden = Math.max(0, mine.drafts.length - LIST_LIMIT) + Math.max(0, mine.partnerships.length - LIST_LIMIT) + Math.max(0, forms.entries.length - LIST_LIMIT);
+  return expandCard('my-partnerships', { drafts, proposals, entries, more: hidden > 0 ? `${hidden} older items are not shown.` : '' });
 }

@@ -249,4 +249,33 @@ describe('forms after approval', () => {
     expect(oscar.cardsReceived().map((c) => textOf(c.card)).some((t) => t.includes('Winter Shelter Partnership has closed'))).toBe(true);
     expect(textOf((await lena.say('review PR-2026-109')).card)).toContain('Partnership not found');
   });
+
+  it('"due" lists the person\'s tasks across their entries, soonest first, each with a button that starts the form', async () => {
+    const dee = person('Dee Due', 'dee.due@example.org');
+    await dee.say('help');
+    const deePeople = { leadOfficer: 'dee.due@example.org', answers: { name: 'x', leadOfficer: 'dee.due@example.org' } };
+    const soon = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    const agreed = { at: '2026-01-01', state: 'yes' as const, link: '', documentType: 'constitution', gaps: [] };
+    await seed({ id: 'd-overdue', reference: 'PR-2026-201', name: 'Overdue Review Board', nextReviewDue: '2026-01-15', agreement: agreed, ...deePeople });
+    await seed({ id: 'd-soon', reference: 'PR-2026-202', name: 'Soon Review Forum', nextReviewDue: soon, agreement: agreed, ...deePeople });
+    await seed({ id: 'd-later', reference: 'PR-2026-203', name: 'Later Review Trust', nextReviewDue: '2099-01-01', agreement: agreed, ...deePeople });
+    const due = await dee.say('due');
+    const text = textOf(due.card);
+    expect(text).toContain("What's due");
+    expect(text.indexOf('Overdue Review Board')).toBeLessThan(text.indexOf('Soon Review Forum'));
+    expect(text).toContain('overdue since 15 Jan 2026');
+    expect(text).not.toContain('Later Review Trust');
+    const start = actionsOf(due.card).find((a) => a.data?.entryId === 'd-overdue')!;
+    const first = await dee.invoke(start.verb, start.data, due.messageId);
+    expect(textOf(first.body.value)).toContain('Annual assessment: PR-2026-201');
+    expect(textOf((await bot.chat('Nobody Due').say('due')).card)).toContain('Nothing is due');
+
+    const mine = await dee.say('my partnerships');
+    const mineText = textOf(mine.card);
+    expect(mineText).toContain('Partnerships you lead or represent');
+    expect(mineText).toContain('Later Review Trust');
+    expect(mineText).toContain('PR-2026-203 - Active - review due 1 Jan 2099 - agreement in place');
+    expect(mineText).toContain('Annual assessment: PR-2026-201 Overdue Review Board');
+    expect(actionsOf(mine.card).filter((a) => a.data?.entryId === 'd-later').map((a) => a.title)).toEqual(['Review', 'Agreement', 'Handover', 'Exit']);
+  });
 });

@@ -6,6 +6,7 @@ import { roleOn } from '../../src/domain/roles';
 import { loadFlows } from '../../src/questionnaires';
 import { checkFlow } from '../../src/questionnaires/flow-schema';
 import assessment from '../../src/questionnaires/assessment.flow.json';
+import { tasksFor } from '../../src/domain/due';
 import { applyHandover, handoverOf } from '../../src/domain/handover';
 import { aPartnership } from '../fixtures/builders';
 
@@ -96,5 +97,22 @@ describe('002 "Changing representatives": a handover on the entry', () => {
   });
   it('changes nothing when the outgoing person is not a representative', () => {
     expect(applyHandover({ representative: 'Sam <sam@example.org>' }, handover)).toBeUndefined();
+  });
+});
+
+describe('DOMAIN 3: what is due on an entry', () => {
+  const agreed = { at: '2026-01-01', state: 'yes' as const, link: '', documentType: 'constitution', gaps: [] };
+  const entry = (overrides: Record<string, unknown>) => ({ ...aPartnership({ status: 'active', approvedAt: '2026-01-01T10:00:00Z', agreement: agreed, nextReviewDue: '2027-01-01' }), etag: '"1"', ...overrides });
+  it.each([
+    ['nothing, far from every date', {}, []],
+    ['the assessment from 30 days before its date', { nextReviewDue: '2026-12-30' }, [['assessment', '2026-12-30', false]]],
+    ['the assessment overdue', { nextReviewDue: '2026-11-01' }, [['assessment', '2026-11-01', true]]],
+    ['the agreement 14 days after approval while none is recorded', { agreement: undefined }, [['agreement', '2026-01-15', true]]],
+    ['the agreement while only partly in place', { agreement: { ...agreed, state: 'partly' } }, [['agreement', '2026-01-15', true]]],
+    ['the exit 60 days before the proposed end', { answers: { proposedEndDate: '2027-01-20' } }, [['exit', '2027-01-20', false]]],
+    ['the exit while exiting, and no assessment then', { status: 'exiting', nextReviewDue: '2026-11-01' }, [['exit', '2026-12-01', false]]],
+    ['nothing once closed', { status: 'closed', agreement: undefined }, []],
+  ])('%s', (_label, overrides, expected) => {
+    expect(tasksFor(entry(overrides) as never, '2026-12-01').map((t) => [t.kind, t.due, t.overdue])).toEqual(expected);
   });
 });
