@@ -23,6 +23,9 @@ import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
 import { editFormSection, entriesOf, moveForm, resumeForm, startForm, startFormFor, whatsDue, type FormDeps } from '../use-cases/form-flow';
 import { renderDue, renderFormResult } from '../views/form-views';
+import { changeOn, decideChange } from '../use-cases/decide-change';
+import { renderChangeApproval } from '../views/change-views';
+import { roleOn } from '../domain/roles';
 import { describeDecision, renderApproval, renderPendingApprovals } from '../views/approval-views';
 import { mayDecide, mayView, samePerson, type Decision, type DecisionPolicy } from '../domain/approval';
 import { MESSAGE } from '../views/messages';
@@ -30,7 +33,7 @@ import type { BackgroundTasks } from './background';
 import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
-import { announceDecision, refreshListFor, sendApprovalRequests, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
+import { announceChangeDecision, announceDecision, refreshListFor, sendApprovalRequests, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
@@ -141,6 +144,44 @@ function decide(decision: Decision): ActionHandler {
   };
 }
 
+/** The change card as this person should see it now: for the people concerned only, buttons only for someone who may decide. */
+async function changeFor(deps: HandlerDeps, person: Person, entryId: string, changeId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
+  const entry = await deps.register.get(entryId);
+  const change = entry ? changeOn(entry, changeId) : undefined;
+  if (!entry || !change) return renderRefusal('ENTRY_NOT_FOUND');
+  const emails = await emailsOf(deps, person);
+  const concerned = mayView({ proposer: change.by, approval: change.approval, tampered: entry.tampered }, person, emails, deps.registerOwners) || roleOn(entry, person, emails, deps.registerOwners) !== undefined;
+  if (!concerned) {
+    deps.logger.warn({ personId: person.id, entryId }, 'change view refused: not concerned by it');
+    return renderRefusal('NO_ACCESS');
+  }
+  const canDecide = entry.pendingChange?.id === changeId && mayDecide({ proposer: change.by, approval: change.approval, tampered: entry.tampered }, person, emails, deps.policy);
+  return renderChangeApproval(entry, change, { canDecide, ...extra });
+}
+
+function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
+  return async (deps, { person, replyToId }, data) => {
+    const entryId = textOf(data.entryId).slice(0, 100);
+    const changeId = textOf(data.changeId).slice(0, 100);
+    if (!entryId || !changeId) return renderRefusal('ENTRY_NOT_FOUND');
+    const comment = textOf(data.comment);
+    const result = await decideChange(deps, person, { entryId, changeId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
+    switch (result.kind) {
+      case 'decided':
+        deps.background.run('announce change decision', () => announceChangeDecision(deps, result.entry, result.change, replyToId));
+        return changeFor(deps, person, entryId, changeId);
+      case 'already-decided': {
+        const last = result.change?.decided;
+        return changeFor(deps, person, entryId, changeId, { notice: last ? `Already ${describeDecision(last).replace(/^./, (c) => c.toLowerCase())}. Nothing was changed.` : MESSAGE.ALREADY_SUBMITTED.text });
+      }
+      case 'invalid':
+        return changeFor(deps, person, entryId, changeId, { comment, error: result.error });
+      case 'refused':
+        return result.entry ? changeFor(deps, person, entryId, changeId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
+    }
+  };
+}
+
 const startJourney: ActionHandler = async (deps, { person }) => viewOf(deps, await startDraft(deps, person));
 
 const showApproval: ActionHandler = async (deps, { person }, data) => {
@@ -152,8 +193,15 @@ export const actionHandlers = {
   register: startJourney,
   // "Is it a partnership?" is the same journey: it starts with the screening.
   check: startJourney,
-  mine: async (deps, { person }) =>
-    renderMyPartnerships(deps.journey, await listMine(deps, person), { flows: deps.flows, entries: await entriesOf(deps, person, await emailsOf(deps, person)) }),
+  mine: async (deps, { person }) => {
+    const mine = await listMine(deps, person);
+    // The entries a person carries come from a register-wide query: during an outage the rest is still shown.
+    const entries = await entriesOf(deps, person, await emailsOf(deps, person)).catch((err: unknown) => {
+      deps.logger.warn({ err }, 'the entries this person carries could not be listed');
+      return undefined;
+    });
+    return renderMyPartnerships(deps.journey, mine, { flows: deps.flows, entries: entries ?? [], unavailable: entries === undefined });
+  },
   due: async (deps, { person }) => renderDue(await whatsDue(deps, person, await emailsOf(deps, person))),
   pending: async (deps, { person }) => renderPendingApprovals(await pendingFor(deps, person, await emailsOf(deps, person))),
   help: async () => renderWelcome({ help: true }),
@@ -180,6 +228,9 @@ export const actionHandlers = {
     if (draft?.flowId && draft.flowId !== 'proposal') return renderFormResult(await resumeForm(deps, person, draft));
     return viewOf(deps, await resumeDraft(deps, person, draftId));
   },
+  approveChange: decideChangeHandler('approve'),
+  rejectChange: decideChangeHandler('reject'),
+  openChange: async (deps, { person }, data) => changeFor(deps, person, textOf(data.entryId).slice(0, 100), textOf(data.changeId).slice(0, 100)),
   startForm: async (deps, { person }, data) => {
     const flowId = textOf(data.flowId).slice(0, 40);
     const entryId = textOf(data.entryId).slice(0, 100);

@@ -5,7 +5,9 @@ import type { Notifier, SentMessage } from '../ports/notifier';
 import type { Register } from '../ports/register';
 import type { SentCards } from '../ports/sent-cards';
 import { currentApprovers } from '../use-cases/decide-proposal';
-import { decidedThisRound, samePerson } from '../domain/approval';
+import { approversAt, decidedThisRound, samePerson } from '../domain/approval';
+import type { ChangeProposal } from '../domain/change';
+import { renderChangeApproval } from '../views/change-views';
 import { renderApproval, refreshIdsFor } from '../views/approval-views';
 import { renderMessage } from '../views/journey-views';
 import { renderNowRepresentative, renderPartnershipClosed } from '../views/form-views';
@@ -66,6 +68,8 @@ export async function sendFormNotices(deps: NotifyDeps, completed: Completed): P
         continue;
       }
       await deps.notifier.send(userId, renderNowRepresentative(completed.entry));
+    } else if (notice.kind === 'change-proposed') {
+      await sendChangeRequests(deps, completed.entry);
     } else {
       const card = renderPartnershipClosed(completed.entry, completed.record.by.name);
       for (const owner of deps.registerOwners) {
@@ -74,6 +78,40 @@ export async function sendFormNotices(deps: NotifyDeps, completed: Completed): P
       }
     }
   }
+}
+
+/** The approvers of a change's current stage, less anyone who decided an earlier stage of it. */
+function changeRecipients(change: ChangeProposal): string[] {
+  return approversAt(change.approval.route, change.approval.stage).filter((id) => !decidedThisRound(change.approval, { id, name: '' }));
+}
+
+const changeCardsKey = (change: ChangeProposal) => `change:${change.id}`;
+
+/** Sends the change card to each approver of its current stage, keeping where each copy went. */
+export async function sendChangeRequests(deps: NotifyDeps, entry: Partnership): Promise<void> {
+  const change = entry.pendingChange;
+  if (!change) return;
+  const unreachable: string[] = [];
+  for (const approver of changeRecipients(change)) {
+    const userId = await recipientId(deps, approver);
+    const delivery = userId ? await deps.notifier.send(userId, renderChangeApproval(entry, change, { canDecide: true })) : undefined;
+    if (delivery?.ok) await deps.sentCards.record(changeCardsKey(change), delivery.message);
+    else unreachable.push(approver);
+  }
+  if (unreachable.length > 0) deps.logger.warn({ entryId: entry.id, unreachable: unreachable.length }, 'change approval not delivered to every approver');
+}
+
+/** After a change decision: every copy shows it, the next stage is asked, or the proposer is told. */
+export async function announceChangeDecision(deps: NotifyDeps, entry: Partnership, change: ChangeProposal, exceptActivityId?: string): Promise<void> {
+  for (const copy of await deps.sentCards.list(changeCardsKey(change))) {
+    if (copy.activityId !== exceptActivityId) await deps.notifier.update(copy, renderChangeApproval(entry, change, { canDecide: false }));
+  }
+  if (!change.decided) {
+    await sendChangeRequests(deps, entry);
+    return;
+  }
+  const proposer = await recipientId(deps, change.by.id);
+  if (proposer) await deps.notifier.send(proposer, renderChangeApproval(entry, change, { canDecide: false, notice: 'Your change has been decided' }));
 }
 
 /** The register owners are told once per refused decision that an item's approval details were altered outside the bot. */

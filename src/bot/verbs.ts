@@ -22,6 +22,9 @@ export const Verb = {
   refresh: 'proposal.refresh',
   open: 'proposal.open',
   startForm: 'form.start',
+  approveChange: 'change.approve',
+  rejectChange: 'change.reject',
+  openChange: 'change.open',
 } as const;
 
 export type VerbName = (typeof Verb)[keyof typeof Verb];

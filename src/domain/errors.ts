@@ -22,7 +22,9 @@ export type ErrorCode =
   | 'ENTRY_NOT_FOUND'
   | 'NOT_ON_THIS_ENTRY'
   | 'FORM_NOT_AVAILABLE'
-  | 'OUTGOING_NOT_A_REPRESENTATIVE';
+  | 'OUTGOING_NOT_A_REPRESENTATIVE'
+  | 'NOTHING_CHANGED'
+  | 'CHANGE_PENDING';
 
 /** Thrown by stores when the version/ETag a write was based on is no longer current. */
 export class VersionConflictError extends Error {

@@ -9,8 +9,8 @@ import type { Question, Questionnaire, Section } from './questionnaire';
  * keyed `<section id>` and `summary`, never by position, so a response saved
  * before a definition changed resumes at the right place.
  */
-export type EvaluatorName = 'assessment-scoring' | 'agreement-gaps' | 'exit-evaluation' | 'handover';
-export type CompletionName = 'record-assessment' | 'record-agreement' | 'finish-exit' | 'apply-handover';
+export type EvaluatorName = 'assessment-scoring' | 'agreement-gaps' | 'exit-evaluation' | 'handover' | 'change-diff';
+export type CompletionName = 'record-assessment' | 'record-agreement' | 'finish-exit' | 'apply-handover' | 'propose-change';
 /** What starting the form does to the entry: starting an exit marks it exiting (DOMAIN 1.6). */
 export type StartName = 'start-exit';
 

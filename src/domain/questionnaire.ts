@@ -145,6 +145,12 @@ export function parseIsoDate(text: string): string | undefined {
   return real && y >= 1900 && y <= 2200 ? text.trim() : undefined;
 }
 
+/** An amount in pounds as people type it: `£50,000`, `50,000.00` or `50000`; at most 2 decimals. */
+export function parseAmount(text: string): number | undefined {
+  const plain = text.trim().replace(/^£\s*/, '').replace(/,(?=\d{3}(\D|$))/g, '');
+  return /^\d{1,12}(\.\d{1,2})?$/.test(plain) ? Number(plain) : undefined;
+}
+
 export function splitList(text: string): string[] {
   return text
     .split(/\r?\n/)
@@ -182,7 +188,7 @@ function checkValue(q: Question, value: string, answers: RawAnswers): string | u
       return undefined;
     }
     case 'amount': {
-      if (!/^\d{1,12}(\.\d{1,2})?$/.test(value.replace(/,/g, ''))) {
+      if (parseAmount(value) === undefined) {
         return 'Please enter an amount of 0 or more, in pounds (for example 1500 or 1500.50).';
       }
       return undefined;
@@ -222,7 +228,7 @@ export function normaliseValue(q: Question, raw: string): AnswerValue | undefine
     case 'yesno':
       return value === 'yes';
     case 'amount':
-      return Number(value.replace(/,/g, ''));
+      return parseAmount(value);
     case 'multichoice':
       return splitChoices(value);
     case 'list':
@@ -262,7 +268,7 @@ export function displayAnswer(q: Question, raw: string | undefined): string {
     case 'list':
       return splitList(value).join('; ');
     case 'amount': {
-      const n = Number(value.replace(/,/g, ''));
+      const n = parseAmount(value) ?? Number.NaN;
       const pence = Number.isInteger(n) ? 0 : 2;
       return Number.isFinite(n) ? `£${n.toLocaleString('en-GB', { minimumFractionDigits: pence, maximumFractionDigits: 2 })}` : value;
     }

@@ -1,4 +1,5 @@
 import type { ApprovalState } from './approval';
+import type { ChangeProposal } from './change';
 import type { Person } from './person';
 
 export type { Person } from './person';
@@ -71,6 +72,10 @@ export interface Partnership {
   readonly latestAssessment?: LatestAssessment;
   /** Set when the exit and evaluation is completed (YYYY-MM-DD). */
   readonly endedAt?: string;
+  /** A significant change waiting for the approvers (at most one at a time). */
+  readonly pendingChange?: ChangeProposal;
+  /** Significant changes decided, oldest first. */
+  readonly changeLog?: readonly ChangeProposal[];
   /** Set by the agreement checklist. */
   readonly agreement?: AgreementOnEntry;
   /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */

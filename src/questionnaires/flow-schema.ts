@@ -18,8 +18,8 @@ const FlowEnvelope = z.strictObject({
   command: z.string().regex(/^[a-z]+$/),
   startableIn: z.array(z.enum(STATUSES)).min(1),
   onStart: z.enum(['start-exit']).optional(),
-  evaluator: z.enum(['assessment-scoring', 'agreement-gaps', 'exit-evaluation', 'handover']),
-  completion: z.enum(['record-assessment', 'record-agreement', 'finish-exit', 'apply-handover']),
+  evaluator: z.enum(['assessment-scoring', 'agreement-gaps', 'exit-evaluation', 'handover', 'change-diff']),
+  completion: z.enum(['record-assessment', 'record-agreement', 'finish-exit', 'apply-handover', 'propose-change']),
   questionnaire: z.looseObject({ id: z.string(), sections: z.array(z.unknown()).min(1) }),
 });
 

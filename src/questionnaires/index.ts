@@ -2,6 +2,7 @@ import type { FlowDefinition } from '../domain/flow';
 import { buildJourney, type Journey } from '../domain/journey';
 import agreement from './agreement.flow.json';
 import assessment from './assessment.flow.json';
+import change from './change.flow.json';
 import exit from './exit.flow.json';
 import handover from './handover.flow.json';
 import { checkFlow } from './flow-schema';
@@ -35,6 +36,7 @@ export function loadFlows(): ReadonlyMap<string, FlowDefinition> {
     checkFlow('src/questionnaires/agreement.flow.json', agreement),
     checkFlow('src/questionnaires/handover.flow.json', handover),
     checkFlow('src/questionnaires/exit.flow.json', exit),
+    checkFlow('src/questionnaires/change.flow.json', change),
   ];
   return new Map(flows.map((f) => [f.id, f]));
 }

@@ -3,6 +3,9 @@ import { nextReviewDue, REFERENCE_PATTERN } from '../domain/approval';
 import { scoreAssessment } from '../domain/assessment';
 import { soonestFirst, tasksFor, type Task } from '../domain/due';
 import { applyHandover, handoverOf } from '../domain/handover';
+import { applyChanges, changesOf, isSignificantChange, type FieldChange } from '../domain/change';
+import type { ApprovalRoute } from '../domain/approval';
+import type { ApprovalRouting } from '../ports/approval-routing';
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type CompletionName, type EvaluatorName, type FlowDefinition } from '../domain/flow';
 import { canTransition, type PartnershipStatus } from '../domain/lifecycle';
@@ -35,12 +38,15 @@ export interface FormDeps {
   readonly ids: IdGenerator;
   readonly reviewIntervalMonths: number;
   readonly registerOwners: readonly string[];
+  /** Who decides a significant change: the same routing as proposals. */
+  readonly routing: ApprovalRouting;
 }
 
 /** Who is to be told of a completed form, after the person has been answered. */
 export type Notice =
   | { readonly kind: 'now-representative'; readonly email: string }
-  | { readonly kind: 'partnership-closed' };
+  | { readonly kind: 'partnership-closed' }
+  | { readonly kind: 'change-proposed' };
 
 /** What a completed form changed, for the person's confirmation card. */
 export interface Completed {
@@ -194,7 +200,7 @@ export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): 
 /** What an evaluator reads from the stored answers: recomputed whenever used, never kept from an earlier step. */
 export type Evaluation = { readonly summary: string; readonly score?: number; readonly decision?: string; readonly outcome: Readonly<Record<string, unknown>> };
 
-export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers) => Evaluation>> = {
+export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers, entry: Partnership) => Evaluation>> = {
   'assessment-scoring': (answers) => {
     const result = scoreAssessment(answers);
     return {
@@ -220,9 +226,28 @@ export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers) =>
     const h = handoverOf(answers);
     return { summary: `${h.outgoingEmail} handed over to ${h.incomingEmail} from ${h.incomingStart}`, outcome: { ...h } };
   },
+  'change-diff': (answers, entry) => {
+    const changes = changesOf(entry.answers, answers);
+    const significant = isSignificantChange(changes);
+    return {
+      summary: `${changes.map((c) => c.field).join(', ') || 'nothing'} ${significant ? 'proposed to the approvers' : 'applied'}`,
+      decision: significant ? 'proposed' : 'applied',
+      outcome: { changes, significant, reason: (answers.changeReason ?? '').trim() },
+    };
+  },
 };
 
-type Completion = (entry: Partnership, evaluation: Evaluation, at: string, months: number, answers: RawAnswers) => Partnership | ErrorCode;
+interface CompletionContext {
+  readonly at: string;
+  readonly months: number;
+  readonly answers: RawAnswers;
+  readonly person: Person;
+  readonly responseId: string;
+  /** For a significant change: who decides it. */
+  readonly route?: ApprovalRoute;
+}
+
+type Completion = (entry: Partnership, evaluation: Evaluation, ctx: CompletionContext) => Partnership | ErrorCode;
 
 function withStatus(entry: Partnership, status: PartnershipStatus): Partnership | ErrorCode {
   if (status === entry.status) return entry;
@@ -231,7 +256,7 @@ function withStatus(entry: Partnership, status: PartnershipStatus): Partnership 
 
 /** How each completion changes the register entry; a status change goes through the lifecycle's table. */
 export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
-  'record-assessment': (entry, evaluation, at, months) => {
+  'record-assessment': (entry, evaluation, { at, months }) => {
     const outcome = evaluation.outcome as unknown as ReturnType<typeof scoreAssessment>;
     const status: PartnershipStatus = outcome.decision === 'exit' ? 'exiting' : entry.status;
     if (status !== entry.status && !canTransition(entry.status, status)) return 'ILLEGAL_TRANSITION';
@@ -245,18 +270,29 @@ export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
       latestAssessment: { at: day, averageScore: outcome.averageScore, needingAction: outcome.needingAction.length, decision: outcome.decision },
     };
   },
-  'record-agreement': (entry, evaluation, at) => {
+  'record-agreement': (entry, evaluation, { at }) => {
     const outcome = evaluation.outcome as unknown as ReturnType<typeof agreementGaps>;
     return { ...entry, updatedAt: at, agreement: { at: at.slice(0, 10), state: outcome.state, link: outcome.link, documentType: outcome.documentType, gaps: [...outcome.gaps] } };
   },
-  'finish-exit': (entry, evaluation, at) => {
+  'finish-exit': (entry, evaluation, { at }) => {
     const closed = withStatus(entry, 'closed');
     if (typeof closed === 'string') return closed;
     return { ...closed, updatedAt: at, endedAt: String(evaluation.outcome.endDate ?? at.slice(0, 10)) };
   },
-  'apply-handover': (entry, _evaluation, at, _months, answers) => {
+  'apply-handover': (entry, _evaluation, { at, answers }) => {
     const changed = applyHandover(entry.answers, handoverOf(answers));
     return changed ? { ...entry, updatedAt: at, answers: changed } : 'OUTGOING_NOT_A_REPRESENTATIVE';
+  },
+  'propose-change': (entry, evaluation, { at, person, responseId, route }) => {
+    const { changes, significant, reason } = evaluation.outcome as { changes: FieldChange[]; significant: boolean; reason: string };
+    if (changes.length === 0) return 'NOTHING_CHANGED';
+    if (entry.pendingChange) return 'CHANGE_PENDING';
+    if (!significant) {
+      const answers = applyChanges(entry.answers, changes);
+      return { ...entry, updatedAt: at, answers };
+    }
+    if (!route) return 'FORM_NOT_AVAILABLE';
+    return { ...entry, updatedAt: at, pendingChange: { id: responseId, changes, reason, by: person, at, approval: { route, stage: 1, history: [] } } };
   },
 };
 
@@ -283,6 +319,7 @@ async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnersh
 }
 
 function noticesOf(flow: FlowDefinition, evaluation: Evaluation): Notice[] {
+  if (flow.completion === 'propose-change') return evaluation.outcome.significant ? [{ kind: 'change-proposed' }] : [];
   if (flow.completion === 'apply-handover') return [{ kind: 'now-representative', email: String(evaluation.outcome.incomingEmail) }];
   if (flow.completion === 'finish-exit') return [{ kind: 'partnership-closed' }];
   return [];
@@ -304,16 +341,18 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
     const saved = await save(deps, flow, draft, { step: invalid.key, returnToSummary: true });
     return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: invalid.errors } : saved.result;
   }
-  const evaluation = EVALUATORS[flow.evaluator](draft.answers);
   const at = deps.clock.now().toISOString();
+  const route = flow.completion === 'propose-change' ? await deps.routing.routeFor(person, false) : undefined;
   let entry: Partnership | undefined;
+  let evaluation: Evaluation | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await deps.register.get(draft.subjectId ?? '');
     if (!current) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
+    evaluation = EVALUATORS[flow.evaluator](draft.answers, current);
     // Checked again at completion: the person may have handed over, the entry may have closed meanwhile.
     const refusal = refusalToStart(flow, current, person, emails, deps.registerOwners);
     if (refusal) return { kind: 'refused', code: refusal, entry: current };
-    const changed = COMPLETIONS[flow.completion](current, evaluation, at, deps.reviewIntervalMonths, draft.answers);
+    const changed = COMPLETIONS[flow.completion](current, evaluation, { at, months: deps.reviewIntervalMonths, answers: draft.answers, person, responseId: draft.id, route });
     if (typeof changed === 'string') return { kind: 'step', flow, draft, notice: changed };
     try {
       entry = await deps.register.update(changed);
@@ -322,7 +361,7 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
       if (!(err instanceof VersionConflictError)) throw err;
     }
   }
-  if (!entry) return { kind: 'refused', code: 'VERSION_CONFLICT' };
+  if (!entry || !evaluation) return { kind: 'refused', code: 'VERSION_CONFLICT' };
   const record = await deps.records.add(
     {
       id: deps.ids.next(),

@@ -21,6 +21,7 @@ const COMPLETE_TITLE: Readonly<Record<string, string>> = {
   agreement: 'Record the checklist',
   handover: 'Record the handover',
   exit: 'Close the partnership',
+  change: 'Record the change',
 };
 
 const DECISION_LABEL: Readonly<Record<string, string>> = {
@@ -104,6 +105,10 @@ export function renderFormCompleted(flow: FlowDefinition, completed: Completed):
         ? 'The partnership is closed on the register. The evaluation is kept in Partnership Records and the register owners have been told.'
         : flow.id === 'handover'
           ? 'The register now names the incoming representative, and they have been told in Teams.'
+          : flow.id === 'change' && entry.pendingChange
+            ? 'This is a significant change, so it has gone to the approvers; they see each old and new value. The register changes once they approve it, and I will tell you.'
+            : flow.id === 'change'
+              ? 'The change is applied to the register and recorded with your name and today\'s date.'
           : 'Recorded in the register, with your answers kept in Partnership Records.';
   return renderMessage(`${flow.title} recorded`, text, { facts: completedFacts(flow, completed) });
 }

@@ -194,6 +194,8 @@ export function renderWelcome(options: { readonly help: boolean; readonly note?:
 export interface MyForms {
   readonly flows: ReadonlyMap<string, FlowDefinition>;
   readonly entries: readonly Partnership[];
+  /** The register could not be asked for them just now. */
+  readonly unavailable?: boolean;
 }
 
 const AGREEMENT_STATE: Readonly<Record<string, string>> = { yes: 'agreement in place', partly: 'agreement partly in place', no: 'no agreement' };
@@ -221,5 +223,6 @@ export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, for
     detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : '', e.agreement ? AGREEMENT_STATE[e.agreement.state] : 'agreement not checked'].filter(Boolean).join(' - '),
   }));
   const hidden = Math.max(0, mine.drafts.length - LIST_LIMIT) + Math.max(0, mine.partnerships.length - LIST_LIMIT) + Math.max(0, forms.entries.length - LIST_LIMIT);
-  return expandCard('my-partnerships', { drafts, proposals, entries, more: hidden > 0 ? `${hidden} older items are not shown.` : '' });
+  const notes = [hidden > 0 ? `${hidden} older items are not shown.` : '', forms.unavailable ? 'The partnerships you lead or represent cannot be listed just now (the register is not reachable); try again in a few minutes.' : ''];
+  return expandCard('my-partnerships', { drafts, proposals, entries, more: notes.filter((n) => n !== '').join(' ') });
 }

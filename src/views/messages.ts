@@ -21,5 +21,7 @@ export const MESSAGE: Readonly<Record<ErrorCode, { readonly heading: string; rea
   NOT_ON_THIS_ENTRY: { heading: 'Not yours to complete', text: 'This form is completed by the partnership\'s lead officer, one of its representatives, or a register owner. Ask one of them, or the register owners, if it should be you.' },
   FORM_NOT_AVAILABLE: { heading: 'Not available now', text: 'That form cannot be started for this partnership in its current status, so nothing was changed.' },
   OUTGOING_NOT_A_REPRESENTATIVE: { heading: 'Not a representative', text: 'The outgoing representative\'s email is not one of this partnership\'s representatives on the register, so nothing was changed. Check the email under "Who hands over to whom".' },
+  NOTHING_CHANGED: { heading: 'Nothing to change', text: 'None of the new values differs from what the register holds, so nothing was recorded. Edit "What changes" to give at least one new value.' },
+  CHANGE_PENDING: { heading: 'A change is already waiting', text: 'A significant change to this partnership is already waiting for the approvers. Once it is decided you can propose another; nothing was changed.' },
   OUTCOME_CHANGED: { heading: 'The outcome has changed', text: 'Your answers give a different outcome from the one shown before, so the proposal was not submitted. Here is the outcome now: change your answers, or save and close.' },
 };

@@ -90,6 +90,7 @@ describe('forms after approval', () => {
     await seed({ id: 'e-closed', reference: 'PR-2026-106', name: 'Old Closed Board', status: 'closed', ...people });
     await seed({ id: 'e-hand', reference: 'PR-2026-108', name: 'Harbour Regeneration Board', ...people, answers: { ...people.answers, aims: 'Regenerate the harbour' } });
     await seed({ id: 'e-end', reference: 'PR-2026-109', name: 'Winter Shelter Partnership', ...people });
+    await seed({ id: 'e-change', reference: 'PR-2026-110', name: 'Library Friends Network', ...people, answers: { ...people.answers, financialContribution: '12500', meetingLocation: 'Old Town Hall' } });
   });
   afterAll(async () => {
     await bot.close();
@@ -277,5 +278,47 @@ describe('forms after approval', () => {
     expect(mineText).toContain('PR-2026-203 - Active - review due 1 Jan 2099 - agreement in place');
     expect(mineText).toContain('Annual assessment: PR-2026-201 Overdue Review Board');
     expect(actionsOf(mine.card).filter((a) => a.data?.entryId === 'd-later').map((a) => a.title)).toEqual(['Review', 'Agreement', 'Handover', 'Exit']);
+  });
+
+  it('a small change is applied at once and recorded with who and when', async () => {
+    const first = await lena.say('change PR-2026-110');
+    expect(textOf(first.card)).toContain('Change: PR-2026-110 Library Friends Network');
+    const summary = await walkToSummary(lena, first, { newMeetingLocation: 'Central Library, room 2', changeReason: 'The hall is closing' });
+    const done = await lena.press(summary, 'Record the change');
+    expect(textOf(done.card)).toContain('applied to the register');
+    const { entry, records } = await stored('e-change');
+    expect(entry?.answers.meetingLocation).toBe('Central Library, room 2');
+    expect(entry?.pendingChange).toBeUndefined();
+    expect(records.at(-1)).toMatchObject({ kind: 'change', decision: 'applied', by: { id: lena.user.aadObjectId } });
+  });
+
+  it('a significant change goes to the approver with each old and new value, is decided once, then applied; the proposer is told', async () => {
+    const anne = bot.chat('Anne Approver');
+    await anne.say('help');
+    const first = await lena.say('change PR-2026-110');
+    const summary = await walkToSummary(lena, first, { newFinancialContribution: '£40,000', changeReason: 'The council doubles its support' });
+    const done = await lena.press(summary, 'Record the change');
+    expect(textOf(done.card)).toContain('gone to the approvers');
+    await bot.idle();
+    expect((await stored('e-change')).entry?.answers.financialContribution).toBe('12500');
+    const card = anne.cardsReceived().map((c) => c).reverse().find((c) => textOf(c.card).includes('A change for approval'))!;
+    expect(textOf(card.card)).toContain('£12,500');
+    expect(textOf(card.card)).toMatch(/Proposed: ?\n?£40,000/);
+    // Nothing to change is refused: a second change is not accepted while this one waits.
+    const again = await walkToSummary(lena, await lena.say('change PR-2026-110'), { newMeetingLocation: 'Elsewhere', changeReason: 'x' });
+    expect(textOf((await lena.press(again, 'Record the change')).card)).toContain('already waiting for the approvers');
+    const outsider = bot.chat('Olive Outsider');
+    const approve = actionsOf(card.card).find((a) => a.title === 'Approve the change')!;
+    expect(textOf((await outsider.invoke('change.open', approve.data, card.messageId)).body.value)).toContain('You do not have access');
+    const [one, two] = await Promise.all([anne.press(card, 'Approve the change'), anne.press(card, 'Approve the change')]);
+    const texts = [textOf(one.card), textOf(two.card)];
+    expect(texts.filter((t) => t.includes('Already approved')).length + texts.filter((t) => t.includes('out of date')).length).toBe(1);
+    await bot.idle();
+    const { entry, records } = await stored('e-change');
+    expect(entry?.answers.financialContribution).toBe('40000');
+    expect(entry?.pendingChange).toBeUndefined();
+    expect(entry?.changeLog).toHaveLength(1);
+    expect(records.filter((r) => r.kind === 'change' && r.decision === 'approve')).toHaveLength(1);
+    expect(lena.cardsReceived().some((c) => textOf(c.card).includes('Your change has been decided'))).toBe(true);
   });
 });

@@ -12,13 +12,13 @@ describe('registering a partnership, in whole conversations over HTTP', () => {
     await bot.close();
   });
 
-  it('welcomes a person when the app is installed, with the four buttons', async () => {
+  it('welcomes a person when the app is installed, with its buttons', async () => {
     const chat = bot.chat('Wendy Welcome');
     const { conversationUpdateMembersAdded, postActivity } = await import('../doubles/teams-activity');
     expect((await postActivity(bot.url(), conversationUpdateMembersAdded(chat.user))).status).toBe(200);
     const [welcome] = await chat.waitForCards(1);
     expect(textOf(welcome.card)).toContain('Welcome to the Partnership Register');
-    expect(actionsOf(welcome.card).map((a) => a.title)).toEqual(['Register a partnership', 'Is it a partnership?', 'My partnerships', 'Help']);
+    expect(actionsOf(welcome.card).map((a) => a.title)).toEqual(['Register a partnership', 'Is it a partnership?', 'My partnerships', "What's due", 'Help']);
   });
 
   it('answers commands whatever their case, and anything else with short help', async () => {

@@ -72,7 +72,7 @@ describe('DOMAIN 5: who may complete a form for an entry', () => {
 
 describe('flow definitions are checked at start-up', () => {
   it('loads the shipped flows', () => {
-    expect([...loadFlows().keys()]).toEqual(['assessment', 'agreement', 'handover', 'exit']);
+    expect([...loadFlows().keys()]).toEqual(['assessment', 'agreement', 'handover', 'exit', 'change']);
   });
 
   it.each([

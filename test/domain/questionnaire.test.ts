@@ -98,11 +98,11 @@ describe('validating answers', () => {
   describe('amounts', () => {
     const section = sectionOf({ id: 'contribution', label: 'Contribution', type: 'amount', required: true });
 
-    it.each(['0', '1500', '1500.5', '1500.50', '1,500.50', '999999999999.99', ' 250 '])('accepts %j pounds', (amount) => {
+    it.each(['0', '1500', '1500.5', '1500.50', '1,500.50', '999999999999.99', ' 250 ', '£50,000', '£ 1500', '50,000.00'])('accepts %j pounds', (amount) => {
       expect(validateSection(section, { contribution: amount })).toEqual({});
     });
 
-    it.each(['-1', '-0.01', '1500.505', '1.5.0', 'abc', '1e5', '.5', '£1500', '1 500', '1000000000000'])('refuses %j', (amount) => {
+    it.each(['-1', '-0.01', '1500.505', '1.5.0', 'abc', '1e5', '.5', '££1500', '1,50,0', '1 500', '1000000000000'])('refuses %j', (amount) => {
       expect(validateSection(section, { contribution: amount })).toEqual({
         contribution: 'Please enter an amount of 0 or more, in pounds (for example 1500 or 1500.50).',
       });
