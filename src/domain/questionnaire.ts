@@ -151,6 +151,16 @@ export function parseAmount(text: string): number | undefined {
   return /^\d{1,12}(\.\d{1,2})?$/.test(plain) ? Number(plain) : undefined;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** `2026-04-01` as people read it: `1 Apr 2026` (anything else is shown as typed). */
+export function readableDate(text: string): string {
+  const iso = parseIsoDate(text);
+  if (!iso) return text;
+  const [y, m, d] = iso.split('-').map(Number);
+  return `${d} ${MONTHS[m - 1]} ${y}`;
+}
+
 export function splitList(text: string): string[] {
   return text
     .split(/\r?\n/)
@@ -267,6 +277,8 @@ export function displayAnswer(q: Question, raw: string | undefined): string {
         .join('; ');
     case 'list':
       return splitList(value).join('; ');
+    case 'date':
+      return readableDate(value);
     case 'amount': {
       const n = parseAmount(value) ?? Number.NaN;
       const pence = Number.isInteger(n) ? 0 : 2;

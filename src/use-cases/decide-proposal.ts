@@ -12,6 +12,7 @@ import {
   type DecisionRecord,
 } from '../domain/approval';
 import { DuplicateError, VersionConflictError, type ErrorCode } from '../domain/errors';
+import { canTransition } from '../domain/lifecycle';
 import type { Partnership, Person } from '../domain/records';
 import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
@@ -122,6 +123,8 @@ export async function decideProposal(deps: DecideDeps, person: Person, request: 
       comment: request.comment.trim(),
     };
     const decided = applyDecision(current, current.approval, record, deps.reviewIntervalMonths);
+    // Every status change goes through the lifecycle's table (DOMAIN 2).
+    if (decided.status !== current.status && !canTransition(current.status, decided.status)) return { kind: 'refused', code: 'ILLEGAL_TRANSITION', partnership: current };
     let saved: Partnership;
     try {
       saved = await writeDecision(deps, decided);

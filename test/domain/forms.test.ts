@@ -1,7 +1,7 @@
 import { agreementGaps, AGREEMENT_ELEMENTS, elementKey } from '../../src/domain/agreement';
 import { FEATURES, featureKey, scoreAssessment } from '../../src/domain/assessment';
 import { flowSteps } from '../../src/domain/flow';
-import { validateSection } from '../../src/domain/questionnaire';
+import { displayAnswer, validateSection } from '../../src/domain/questionnaire';
 import { roleOn } from '../../src/domain/roles';
 import { loadFlows } from '../../src/questionnaires';
 import { checkFlow } from '../../src/questionnaires/flow-schema';
@@ -114,5 +114,13 @@ describe('DOMAIN 3: what is due on an entry', () => {
     ['nothing once closed', { status: 'closed', agreement: undefined }, []],
   ])('%s', (_label, overrides, expected) => {
     expect(tasksFor(entry(overrides) as never, '2026-12-01').map((t) => [t.kind, t.due, t.overdue])).toEqual(expected);
+  });
+});
+
+describe('answers read back as people write them', () => {
+  it('shows dates as 1 Apr 2026 and amounts as £12,000 in every summary', () => {
+    expect(displayAnswer({ id: 'd', label: 'D', type: 'date' }, '2026-04-01')).toBe('1 Apr 2026');
+    expect(displayAnswer({ id: 'a', label: 'A', type: 'amount' }, '£12,000')).toBe('£12,000');
+    expect(displayAnswer({ id: 'a', label: 'A', type: 'amount' }, '12000.5')).toBe('£12,000.50');
   });
 });
