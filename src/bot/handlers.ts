@@ -33,6 +33,7 @@ import type { BackgroundTasks } from './background';
 import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
+import { localeOf, type Locale } from '../views/catalogue';
 import { announceChangeDecision, announceDecision, refreshListFor, sendApprovalRequests, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
@@ -50,16 +51,18 @@ export interface Actor {
   readonly person: Person;
   /** The message the card is on, when the action came from a card. */
   readonly replyToId?: string;
+  /** The language of the activity (its `locale`), for the words on the cards. */
+  readonly locale: Locale;
 }
 
 /** The words shown when something failed unexpectedly; the card is left as it was, answers and all. */
 export const TRY_AGAIN =
   'Sorry, I could not do that just now. Nothing you entered is lost: your answers are still on the card, so please try again in a minute.';
 
-export function viewOf(deps: HandlerDeps, result: JourneyResult): Card {
+export function viewOf(deps: HandlerDeps, result: JourneyResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
     case 'step':
-      return renderJourneyStep(deps.journey, result.draft, { errors: result.errors, notice: result.notice });
+      return renderJourneyStep(deps.journey, result.draft, { errors: result.errors, notice: result.notice, locale });
     case 'saved':
       return renderSaved(result.draft);
     case 'submitted':
@@ -78,17 +81,17 @@ async function isForm(deps: HandlerDeps, draftId: string): Promise<boolean> {
 }
 
 function move(kind: Move): ActionHandler {
-  return async (deps, { person }, data) => {
+  return async (deps, { person, locale }, data) => {
     const ref = cardRef(data);
     if (!ref) return renderRefusal('DRAFT_NOT_FOUND');
     if (await isForm(deps, ref.draftId)) {
       const form = await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data);
       if (form.kind === 'completed' && form.completed.notices.length > 0) deps.background.run('form notices', () => sendFormNotices(deps, form.completed));
-      return renderFormResult(form);
+      return renderFormResult(form, locale);
     }
     const result = await moveDraft(deps, person, ref, kind, data);
     if (result.kind === 'submitted') deps.background.run('send approval requests', () => sendApprovalRequests(deps, result.partnership));
-    return viewOf(deps, result);
+    return viewOf(deps, result, locale);
   };
 }
 
@@ -182,7 +185,7 @@ function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
   };
 }
 
-const startJourney: ActionHandler = async (deps, { person }) => viewOf(deps, await startDraft(deps, person));
+const startJourney: ActionHandler = async (deps, { person, locale }) => viewOf(deps, await startDraft(deps, person), locale);
 
 const showApproval: ActionHandler = async (deps, { person }, data) => {
   const proposalId = proposalIdOf(data);
@@ -214,28 +217,28 @@ export const actionHandlers = {
   reject: decide('reject'),
   refresh: showApproval,
   open: showApproval,
-  edit: async (deps, { person }, data) => {
+  edit: async (deps, { person, locale }, data) => {
     const ref = cardRef(data);
     const target = targetOf(data);
     if (!ref || !target) return renderRefusal('DRAFT_NOT_FOUND');
-    if (await isForm(deps, ref.draftId)) return renderFormResult(await editFormSection(deps, person, ref, target));
-    return viewOf(deps, await editSection(deps, person, ref, target));
+    if (await isForm(deps, ref.draftId)) return renderFormResult(await editFormSection(deps, person, ref, target), locale);
+    return viewOf(deps, await editSection(deps, person, ref, target), locale);
   },
-  resume: async (deps, { person }, data) => {
+  resume: async (deps, { person, locale }, data) => {
     const draftId = draftIdOf(data);
     if (!draftId) return renderRefusal('DRAFT_NOT_FOUND');
     const draft = await deps.drafts.get(draftId);
-    if (draft?.flowId && draft.flowId !== 'proposal') return renderFormResult(await resumeForm(deps, person, draft));
-    return viewOf(deps, await resumeDraft(deps, person, draftId));
+    if (draft?.flowId && draft.flowId !== 'proposal') return renderFormResult(await resumeForm(deps, person, draft), locale);
+    return viewOf(deps, await resumeDraft(deps, person, draftId), locale);
   },
   approveChange: decideChangeHandler('approve'),
   rejectChange: decideChangeHandler('reject'),
   openChange: async (deps, { person }, data) => changeFor(deps, person, textOf(data.entryId).slice(0, 100), textOf(data.changeId).slice(0, 100)),
-  startForm: async (deps, { person }, data) => {
+  startForm: async (deps, { person, locale }, data) => {
     const flowId = textOf(data.flowId).slice(0, 40);
     const entryId = textOf(data.entryId).slice(0, 100);
     if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND');
-    return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId));
+    return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId), locale);
   },
 } satisfies Record<string, ActionHandler>;
 
@@ -245,7 +248,7 @@ export async function runAction(deps: HandlerDeps, context: TurnContext, handler
   if (!person) return renderRefusal('DRAFT_NOT_FOUND');
   const safeData: ActionData = data && typeof data === 'object' && !Array.isArray(data) ? (cleanData(data) as ActionData) : {};
   try {
-    return await handler(deps, { person, replyToId: context.activity.replyToId }, safeData);
+    return await handler(deps, { person, replyToId: context.activity.replyToId, locale: localeOf(context.activity.locale) }, safeData);
   } catch (err) {
     deps.logger.error({ err, activityId: context.activity.id, verb: (context.activity.value as { action?: { verb?: unknown } })?.action?.verb }, 'card action failed');
     return TRY_AGAIN;
@@ -286,7 +289,7 @@ export function formCommandOf(flows: FormDeps['flows'], text: string | undefined
 
 /** Runs a typed form command for the person on the activity. */
 export async function runFormCommand(deps: HandlerDeps, context: TurnContext, command: { flowId: string; query: string }): Promise<Card | string> {
-  return runAction(deps, context, async (d, { person }) => renderFormResult(await startFormFor(d, person, await emailsOf(d, person), command.flowId, command.query)), {});
+  return runAction(deps, context, async (d, { person, locale }) => renderFormResult(await startFormFor(d, person, await emailsOf(d, person), command.flowId, command.query), locale), {});
 }
 
 /** No command is longer than this; a longer text is cut first, so the work per message is bounded. */

@@ -63,7 +63,17 @@ export interface Questionnaire {
 
 export type RawAnswers = Readonly<Record<string, string>>;
 export type AnswerValue = string | number | boolean | readonly string[];
-export type FieldErrors = Readonly<Record<string, string>>;
+/**
+ * What is wrong with an answer, as a code and its values: the views put it
+ * into words in the person's language (views/catalogue.ts).
+ */
+export type Problem =
+  | { readonly code: 'required' | 'yes-or-no' | 'choose-option' | 'choose-listed' | 'date' | 'amount' | 'url' | 'email' }
+  | { readonly code: 'too-long'; readonly limit: number; readonly length: number }
+  | { readonly code: 'clipped'; readonly limit: number; readonly length: number }
+  | { readonly code: 'date-before'; readonly other: string }
+  | { readonly code: 'list-too-long'; readonly max: number };
+export type FieldErrors = Readonly<Record<string, Problem>>;
 
 export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   text: 200,
@@ -118,7 +128,7 @@ export interface PickedAnswers {
  */
 export function pickSectionAnswers(section: Section, input: Readonly<Record<string, unknown>>): PickedAnswers {
   const answers: Record<string, string> = {};
-  const clipped: Record<string, string> = {};
+  const clipped: Record<string, Problem> = {};
   for (const q of section.questions) {
     const raw = input[q.id];
     if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
@@ -126,7 +136,7 @@ export function pickSectionAnswers(section: Section, input: Readonly<Record<stri
     const limit = maxLengthOf(q);
     if (value.length > limit) {
       answers[q.id] = value.slice(0, limit);
-      clipped[q.id] = `That was ${value.length} characters; the limit is ${limit}, so only the first ${limit} were kept. Please shorten it.`;
+      clipped[q.id] = { code: 'clipped', length: value.length, limit };
     } else {
       answers[q.id] = value;
     }
@@ -175,40 +185,40 @@ function splitChoices(text: string): string[] {
     .filter((v) => v.length > 0);
 }
 
-function checkValue(q: Question, value: string, answers: RawAnswers): string | undefined {
+function checkValue(q: Question, value: string, answers: RawAnswers): Problem | undefined {
   if (value.length > maxLengthOf(q)) {
-    return `Please keep this under ${maxLengthOf(q)} characters (you entered ${value.length}).`;
+    return { code: 'too-long', limit: maxLengthOf(q), length: value.length };
   }
   switch (q.type) {
     case 'yesno':
-      return value === 'yes' || value === 'no' ? undefined : 'Please choose Yes or No.';
+      return value === 'yes' || value === 'no' ? undefined : { code: 'yes-or-no' };
     case 'choice':
     case 'score':
-      return choicesOf(q).some((c) => c.value === value) ? undefined : 'Please choose one of the options.';
+      return choicesOf(q).some((c) => c.value === value) ? undefined : { code: 'choose-option' };
     case 'multichoice':
       return splitChoices(value).every((v) => q.choices?.some((c) => c.value === v))
         ? undefined
-        : 'Please choose from the options listed.';
+        : { code: 'choose-listed' };
     case 'date': {
-      if (!parseIsoDate(value)) return 'Please enter a real date (YYYY-MM-DD).';
+      if (!parseIsoDate(value)) return { code: 'date' };
       if (q.notBefore) {
         const other = parseIsoDate(answers[q.notBefore] ?? '');
-        if (other && value < other) return `This date must not be before ${other}.`;
+        if (other && value < other) return { code: 'date-before', other };
       }
       return undefined;
     }
     case 'amount': {
       if (parseAmount(value) === undefined) {
-        return 'Please enter an amount of 0 or more, in pounds (for example 1500 or 1500.50).';
+        return { code: 'amount' };
       }
       return undefined;
     }
     case 'url':
-      return /^https?:\/\/[^\s]+$/i.test(value) ? undefined : 'Please enter a web link starting with https://';
+      return /^https?:\/\/[^\s]+$/i.test(value) ? undefined : { code: 'url' };
     case 'email':
-      return /^[^@\s,;<>()]+@[^@\s,;<>()]+\.[^@\s,;<>()]+$/.test(value) ? undefined : 'Please enter an email address, for example sam.smith@example.org.';
+      return /^[^@\s,;<>()]+@[^@\s,;<>()]+\.[^@\s,;<>()]+$/.test(value) ? undefined : { code: 'email' };
     case 'list':
-      return splitList(value).length > MAX_LIST_ITEMS ? `Please list at most ${MAX_LIST_ITEMS} entries.` : undefined;
+      return splitList(value).length > MAX_LIST_ITEMS ? { code: 'list-too-long', max: MAX_LIST_ITEMS } : undefined;
     default:
       return undefined;
   }
@@ -216,13 +226,13 @@ function checkValue(q: Question, value: string, answers: RawAnswers): string | u
 
 /** Validates one section's raw answers: the message per question id, empty when valid. */
 export function validateSection(section: Section, answers: RawAnswers): FieldErrors {
-  const errors: Record<string, string> = {};
+  const errors: Record<string, Problem> = {};
   for (const q of section.questions) {
     if (!isShown(q, answers)) continue;
     const value = (answers[q.id] ?? '').trim();
     const empty = value === '' || (q.type === 'multichoice' && splitChoices(value).length === 0);
     if (empty) {
-      if (q.required) errors[q.id] = 'This answer is required.';
+      if (q.required) errors[q.id] = { code: 'required' };
       continue;
     }
     const problem = checkValue(q, value, answers);

@@ -5,6 +5,7 @@ import type { Draft, Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
 import type { Completed, DueItem, FormResult } from '../use-cases/form-flow';
 import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
+import type { Locale } from './catalogue';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
 
@@ -46,7 +47,7 @@ function common(flow: FlowDefinition, draft: Draft, notice?: FormResult & { kind
   };
 }
 
-export function renderFormStep(result: FormResult & { kind: 'step' }): Card {
+export function renderFormStep(result: FormResult & { kind: 'step' }, locale: Locale = 'en'): Card {
   const { flow, draft } = result;
   const step = flowStepAt(flow, draft.step);
   const base = common(flow, draft, result);
@@ -55,7 +56,7 @@ export function renderFormStep(result: FormResult & { kind: 'step' }): Card {
       ...base,
       sectionTitle: step.section.title,
       intro: step.section.intro ?? '',
-      questions: step.section.questions.map((q) => questionView(q, draft, result.errors ?? {})),
+      questions: step.section.questions.map((q) => questionView(q, draft, result.errors ?? {}, locale)),
       canGoBack: base.stepNumber > 1,
       nextTitle: draft.returnToSummary || base.stepNumber === base.stepTotal - 1 ? 'Review answers' : 'Next',
     });
@@ -170,10 +171,10 @@ export function renderDue(items: readonly DueItem[]): Card {
   });
 }
 
-export function renderFormResult(result: FormResult): Card {
+export function renderFormResult(result: FormResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
     case 'step':
-      return renderFormStep(result);
+      return renderFormStep(result, locale);
     case 'saved':
       return renderMessage('Saved', `Your ${result.flow.title.toLowerCase()} for ${clip(result.draft.subjectTitle ?? 'the partnership', 150)} is saved. Come back any time: choose Continue, or type "my partnerships".`, { resumeDraftId: result.draft.id });
     case 'completed':

@@ -7,6 +7,7 @@ import { ARRANGEMENT_LABEL } from '../domain/screening';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
+import { problemText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -32,6 +33,7 @@ export function draftTitle(draft: Draft): string {
 interface StepOptions {
   readonly errors?: FieldErrors;
   readonly notice?: ErrorCode;
+  readonly locale?: Locale;
 }
 
 function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: ErrorCode) {
@@ -48,7 +50,7 @@ function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: Erro
   };
 }
 
-export function questionView(q: Question, draft: Draft, errors: FieldErrors) {
+export function questionView(q: Question, draft: Draft, errors: FieldErrors, locale: Locale = 'en') {
   const conditional = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
   return {
     id: q.id,
@@ -58,7 +60,7 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors) {
     maxLength: maxLengthOf(q),
     placeholder: q.placeholder ?? '',
     help: q.help ?? '',
-    error: errors[q.id] ?? '',
+    error: problemText(locale, errors[q.id]),
     choices: choicesOf(q),
   };
 }
@@ -75,7 +77,7 @@ export function renderJourneyStep(journey: Journey, draft: Draft, options: StepO
       sectionTitle: step.section.title,
       intro: step.section.intro ?? '',
       changesRequested: draft.changesRequested ?? '',
-      questions: step.section.questions.map((q) => questionView(q, draft, errors)),
+      questions: step.section.questions.map((q) => questionView(q, draft, errors, options.locale)),
       canGoBack: base.stepNumber > 1,
       nextTitle: draft.returnToSummary || isLastRegistration ? 'Review answers' : 'Next',
     });

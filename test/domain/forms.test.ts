@@ -39,7 +39,7 @@ describe('002 Appendix 3: scoring an annual assessment', () => {
     const base = { actionOutcomeFocusedEvidence: 'e', wellGovernedScore: '4', wellGovernedEvidence: 'e' };
     expect(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '3' })).toEqual({});
     expect(Object.keys(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '2' }))).toEqual(['actionOutcomeFocusedAction', 'actionOutcomeFocusedActionOwner', 'actionOutcomeFocusedActionDue']);
-    expect(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '5' }).actionOutcomeFocusedScore).toBe('Please choose one of the options.');
+    expect(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '5' }).actionOutcomeFocusedScore).toEqual({ code: 'choose-option' });
   });
 });
 

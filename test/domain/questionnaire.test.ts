@@ -40,8 +40,8 @@ describe('validating answers', () => {
     );
 
     it('refuses a required answer left empty or only spaces', () => {
-      expect(validateSection(section, {})).toEqual({ partnershipName: 'This answer is required.' });
-      expect(validateSection(section, { partnershipName: '   \n ' })).toEqual({ partnershipName: 'This answer is required.' });
+      expect(validateSection(section, {})).toEqual({ partnershipName: { code: 'required' } });
+      expect(validateSection(section, { partnershipName: '   \n ' })).toEqual({ partnershipName: { code: 'required' } });
     });
 
     it('accepts an optional answer left empty', () => {
@@ -65,11 +65,11 @@ describe('validating answers', () => {
     const identityWith = (changes: Record<string, string>) => validateSection(identity, registrationAnswers(changes));
 
     it.each(['2026-02-30', '2025-02-29', '2026-13-01', '2026-04-31', '2026-00-10'])('refuses %s, which is not a real date', (date) => {
-      expect(identityWith({ dateFormed: date })).toEqual({ dateFormed: 'Please enter a real date (YYYY-MM-DD).' });
+      expect(identityWith({ dateFormed: date })).toEqual({ dateFormed: { code: 'date' } });
     });
 
     it.each(['01/04/2026', '2026-4-1', '1 Apr 2026', '20260401', '1899-12-31', '2201-01-01'])('refuses %s, which is not a plausible YYYY-MM-DD date', (date) => {
-      expect(identityWith({ dateFormed: date })).toEqual({ dateFormed: 'Please enter a real date (YYYY-MM-DD).' });
+      expect(identityWith({ dateFormed: date })).toEqual({ dateFormed: { code: 'date' } });
     });
 
     it('accepts 29 February in a leap year', () => {
@@ -79,7 +79,7 @@ describe('validating answers', () => {
 
     it('refuses an end date before the start date', () => {
       expect(identityWith({ dateFormed: '2026-04-01', proposedEndDate: '2026-03-31' })).toEqual({
-        proposedEndDate: 'This date must not be before 2026-04-01.',
+        proposedEndDate: { code: 'date-before', other: '2026-04-01' },
       });
     });
 
@@ -90,7 +90,7 @@ describe('validating answers', () => {
 
     it('reports only the start date when the start date itself is not real', () => {
       expect(identityWith({ dateFormed: '2026-02-30', proposedEndDate: '2026-01-01' })).toEqual({
-        dateFormed: 'Please enter a real date (YYYY-MM-DD).',
+        dateFormed: { code: 'date' },
       });
     });
   });
@@ -104,7 +104,7 @@ describe('validating answers', () => {
 
     it.each(['-1', '-0.01', '1500.505', '1.5.0', 'abc', '1e5', '.5', '££1500', '1,50,0', '1 500', '1000000000000'])('refuses %j', (amount) => {
       expect(validateSection(section, { contribution: amount })).toEqual({
-        contribution: 'Please enter an amount of 0 or more, in pounds (for example 1500 or 1500.50).',
+        contribution: { code: 'amount' },
       });
     });
   });
@@ -119,14 +119,14 @@ describe('validating answers', () => {
       const picked = pickSectionAnswers(section, { title: 'x'.repeat(25), story: 'fine' });
       expect(picked.answers).toEqual({ title: 'x'.repeat(10), story: 'fine' });
       expect(picked.clipped).toEqual({
-        title: 'That was 25 characters; the limit is 10, so only the first 10 were kept. Please shorten it.',
+        title: { code: 'clipped', length: 25, limit: 10 },
       });
     });
 
     it('uses the default limit of the type when a question sets none (1500 for long text)', () => {
       const picked = pickSectionAnswers(section, { story: 'y'.repeat(1501) });
       expect(picked.answers.story).toHaveLength(1500);
-      expect(picked.clipped.story).toContain('limit is 1500');
+      expect(picked.clipped.story).toEqual({ code: 'clipped', length: 1501, limit: 1500 });
     });
 
     it('keeps text exactly at its limit without comment', () => {
@@ -134,7 +134,7 @@ describe('validating answers', () => {
     });
 
     it('refuses text over its limit that reaches validation unclipped', () => {
-      expect(validateSection(section, { title: 'x'.repeat(11) })).toEqual({ title: 'Please keep this under 10 characters (you entered 11).' });
+      expect(validateSection(section, { title: 'x'.repeat(11) })).toEqual({ title: { code: 'too-long', limit: 10, length: 11 } });
     });
 
     it('clips the real registration name at 150 characters', () => {
@@ -177,7 +177,7 @@ describe('validating answers', () => {
     });
 
     it('requires the question once it is shown', () => {
-      expect(validateSection(section, { hasContract: 'yes' })).toEqual({ contractUrl: 'This answer is required.' });
+      expect(validateSection(section, { hasContract: 'yes' })).toEqual({ contractUrl: { code: 'required' } });
     });
 
     it('shows a question only when the earlier answer equals the condition', () => {
@@ -192,7 +192,7 @@ describe('validating answers', () => {
       const governance = registrationSection('governance');
       expect(validateSection(governance, registrationAnswers({ formalContract: 'no', contractLink: 'nonsense' }))).toEqual({});
       expect(validateSection(governance, registrationAnswers({ formalContract: 'yes', contractLink: 'nonsense' }))).toEqual({
-        contractLink: 'Please enter a web link starting with https://',
+        contractLink: { code: 'url' },
       });
     });
   });
@@ -210,22 +210,22 @@ describe('validating answers', () => {
     });
 
     it('refuses a multichoice value that is not one of the options', () => {
-      expect(validateSection(section, { objectives: 'homes,castles' })).toEqual({ objectives: 'Please choose from the options listed.' });
+      expect(validateSection(section, { objectives: 'homes,castles' })).toEqual({ objectives: { code: 'choose-listed' } });
     });
 
     it('refuses a single choice that is not one of the options', () => {
-      expect(validateSection(section, { objectives: 'homes', level: 'overlord' })).toEqual({ level: 'Please choose one of the options.' });
+      expect(validateSection(section, { objectives: 'homes', level: 'overlord' })).toEqual({ level: { code: 'choose-option' } });
     });
 
     it('accepts only yes or no for a yes/no question', () => {
       expect(validateSection(section, { objectives: 'homes', statutory: 'yes' })).toEqual({});
-      expect(validateSection(section, { objectives: 'homes', statutory: 'yep' })).toEqual({ statutory: 'Please choose Yes or No.' });
-      expect(validateSection(section, { objectives: 'homes', statutory: 'Yes' })).toEqual({ statutory: 'Please choose Yes or No.' });
+      expect(validateSection(section, { objectives: 'homes', statutory: 'yep' })).toEqual({ statutory: { code: 'yes-or-no' } });
+      expect(validateSection(section, { objectives: 'homes', statutory: 'Yes' })).toEqual({ statutory: { code: 'yes-or-no' } });
     });
 
     it('refuses an unknown strategic objective on the real purpose section', () => {
       const errors = validateSection(registrationSection('purpose'), registrationAnswers({ strategicObjectives: 'communities,world-peace' }));
-      expect(errors).toEqual({ strategicObjectives: 'Please choose from the options listed.' });
+      expect(errors).toEqual({ strategicObjectives: { code: 'choose-listed' } });
     });
   });
 
@@ -237,7 +237,7 @@ describe('validating answers', () => {
     });
 
     it.each(['www.example.org', 'ftp://example.org/file', 'javascript:alert(1)', 'https://exa mple.org', 'https://', 'example'])('refuses %s', (url) => {
-      expect(validateSection(section, { agreement: url })).toEqual({ agreement: 'Please enter a web link starting with https://' });
+      expect(validateSection(section, { agreement: url })).toEqual({ agreement: { code: 'url' } });
     });
   });
 
@@ -251,7 +251,7 @@ describe('validating answers', () => {
 
     it(`refuses more than ${MAX_LIST_ITEMS} entries`, () => {
       const lines = Array.from({ length: MAX_LIST_ITEMS + 1 }, (_, i) => `P${i}`).join('\r\n');
-      expect(validateSection(section, { partners: lines })).toEqual({ partners: `Please list at most ${MAX_LIST_ITEMS} entries.` });
+      expect(validateSection(section, { partners: lines })).toEqual({ partners: { code: 'list-too-long', max: MAX_LIST_ITEMS } });
     });
   });
 });

@@ -180,7 +180,7 @@ describe('validation', () => {
     const result = await press(deps, alice, atIdentity, 'next', typed);
     expect(result.kind).toBe('step');
     if (result.kind !== 'step') return;
-    expect(result.errors).toEqual({ dateFormed: 'Please enter a real date (YYYY-MM-DD).', statutory: 'This answer is required.' });
+    expect(result.errors).toEqual({ dateFormed: { code: 'date' }, statutory: { code: 'required' } });
     expect(result.draft.step).toBe('registration.identity');
     const stored = await stores.drafts.get(atIdentity.id);
     expect(stored?.answers).toMatchObject(typed);
@@ -191,7 +191,7 @@ describe('validation', () => {
     const { deps } = setUp();
     const atIdentity = await advanceTo(deps, alice, await startedDraft(deps), 'registration.identity');
     const result = await press(deps, alice, atIdentity, 'next', registrationAnswers({ name: 'N'.repeat(400) }));
-    expect(result.kind === 'step' && result.errors?.name).toMatch(/That was 400 characters; the limit is 150/);
+    expect(result.kind === 'step' && result.errors?.name).toEqual({ code: 'clipped', length: 400, limit: 150 });
     expect(draftOf(result)).toMatchObject({ step: 'registration.identity', answers: { name: 'N'.repeat(150), accountableBody: 'Riverside Borough Council' } });
   });
 
@@ -369,7 +369,7 @@ describe('submitting', () => {
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
     const tampered = await stores.drafts.update({ ...atSummary, answers: { ...atSummary.answers, risks: '' } });
     const result = await press(deps, alice, tampered, 'next');
-    expect(result).toMatchObject({ kind: 'step', errors: { risks: 'This answer is required.' }, draft: { step: 'registration.governance', returnToSummary: true } });
+    expect(result).toMatchObject({ kind: 'step', errors: { risks: { code: 'required' } }, draft: { step: 'registration.governance', returnToSummary: true } });
     const back = draftOf(await press(deps, alice, draftOf(result), 'next', { risks: 'Partners withdraw' }));
     expect(back.step).toBe('summary');
     expect(await stores.register.listByProposer(alice.id)).toEqual([]);
@@ -427,7 +427,7 @@ describe('editing from the summary', () => {
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
     const editing = draftOf(await editSection(deps, alice, refOf(atSummary), 'registration.identity'));
     const result = await press(deps, alice, editing, 'next', { proposedEndDate: '2020-01-01' });
-    expect(result).toMatchObject({ kind: 'step', errors: { proposedEndDate: 'This date must not be before 2026-04-01.' }, draft: { step: 'registration.identity', returnToSummary: true } });
+    expect(result).toMatchObject({ kind: 'step', errors: { proposedEndDate: { code: 'date-before', other: '2026-04-01' } }, draft: { step: 'registration.identity', returnToSummary: true } });
   });
 
   it('refuses to edit a step that is not a section of questions', async () => {
