@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT, startBotProcess, type BotProcess } from '../doubles/bot-process';
 import { freePort, isPortFree, startProcess, waitForOutput, type ManagedProcess } from '../doubles/processes';
-import { botMessages, cards, composer, invokedMessage, loggedActivities, validationErrors, waitForLogged, waitForQuietLog, type LoggedActivity } from './playground-page';
+import { botMessages, cards, composer, invokedMessage, loggedActivities, textUnderInput, validationErrors, waitForLogged, waitForQuietLog, type LoggedActivity } from './playground-page';
 
 /**
  * The whole local stack for browser tests: the built bot (`node
@@ -85,14 +85,27 @@ export interface Stack {
   clickButton(name: string, card?: Locator): Promise<number>;
   /** Picks an option of an expanded Input.ChoiceSet (radios) by the input's label and the option's title. */
   chooseRadio(label: string, optionTitle: string, card?: Locator): Promise<void>;
+  /** Picks an option of a compact Input.ChoiceSet (a dropdown) by the input's label and the option's title. */
+  chooseOption(label: string, optionTitle: string, card?: Locator): Promise<void>;
   /** Fills an Input.Text by its label. */
   fillText(label: string, value: string, card?: Locator): Promise<void>;
+  /**
+   * Picks a date (YYYY-MM-DD) on an Input.Date as a person does: opens its
+   * calendar, moves month by month to the date's month and clicks the day.
+   * Resolves with what the input then reads (e.g. "31 March 2027").
+   */
+  pickDate(label: string, isoDate: string, card?: Locator): Promise<string>;
+  /** The text the card shows under the input labelled exactly `label` (help, the bot's error). */
+  textUnder(label: string, card?: Locator): Promise<string[]>;
   /** The banner the Playground shows in a bubble after an invoke ("Your response was sent to the app", or a message). */
   invokedMessage(card?: Locator): Locator;
   /** The Playground's log panel as rows. */
   logged(): Promise<LoggedActivity[]>;
-  /** Saves test-results/<name>.png (full page) and returns the path. */
-  screenshot(name: string): Promise<string>;
+  /**
+   * Saves test-results/<name>.png and returns the path: the full page, or
+   * with `card` that whole card (the page is made tall enough to show it).
+   */
+  screenshot(name: string, card?: Locator): Promise<string>;
   /** Output of the bot and the Playground, for failure messages. */
   output(): string;
   /** Closes Chromium, stops the Playground and the bot. Safe to call twice. */
@@ -243,15 +256,57 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       async chooseRadio(label, optionTitle, card = lastCard()) {
         await card.getByRole('radiogroup', { name: label }).getByRole('radio', { name: optionTitle, exact: true }).check();
       },
+      async chooseOption(label, optionTitle, card = lastCard()) {
+        const input = card.getByRole('combobox', { name: label });
+        await input.click();
+        await page.getByRole('option', { name: optionTitle, exact: true }).click();
+        const shown = await input.inputValue();
+        if (shown !== optionTitle) throw new Error(`"${label}" reads "${shown}" after choosing "${optionTitle}"`);
+      },
       async fillText(label, value, card = lastCard()) {
         await card.getByRole('textbox', { name: label }).fill(value);
       },
+      async pickDate(label, isoDate, card = lastCard()) {
+        const [year, month, day] = isoDate.split('-').map(Number);
+        const nameOf = (m: number) => new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
+        const input = card.getByRole('combobox', { name: label });
+        await input.click();
+        const calendar = page.getByRole('dialog', { name: 'Calendar' });
+        // The header button names the month shown: "November 2026".
+        const header = calendar.getByRole('button', { name: /^[A-Z][a-z]+ \d{4}$/ }).first();
+        for (let moves = 0; ; moves++) {
+          const [shownMonth, shownYear] = (await header.innerText()).trim().split(/\s+/);
+          const shown = Number(shownYear) * 12 + [...Array(12).keys()].findIndex((m) => nameOf(m + 1) === shownMonth);
+          const wanted = year * 12 + (month - 1);
+          if (shown === wanted) break;
+          if (moves > 36) throw new Error(`the calendar of "${label}" did not reach ${nameOf(month)} ${year}: it shows ${shownMonth} ${shownYear}`);
+          await calendar.getByRole('button', { name: shown < wanted ? /^Next month/ : /^Previous month/ }).click();
+          await header.filter({ hasNotText: `${shownMonth} ${shownYear}` }).waitFor();
+        }
+        await calendar.getByRole('button', { name: `${day}, ${nameOf(month)}, ${year}`, exact: true }).click();
+        await calendar.waitFor({ state: 'hidden' });
+        return input.inputValue();
+      },
+      textUnder: (label, card = lastCard()) => textUnderInput(card, label),
       invokedMessage: (card = lastCard()) => invokedMessage(card.locator('xpath=ancestor::*[contains(@class,"fai-OutputCard")][1]')),
       logged: () => loggedActivities(page),
-      async screenshot(name) {
+      async screenshot(name, card) {
         mkdirSync(RESULTS_DIR, { recursive: true });
         const path = join(RESULTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
-        await page.screenshot({ path, fullPage: true });
+        if (!card) {
+          await page.screenshot({ path, fullPage: true });
+          return path;
+        }
+        // The chat scrolls inside the page, so a full-page shot shows only its visible part: make the page taller.
+        const viewport = page.viewportSize() ?? { width: 1280, height: 900 };
+        const box = await card.boundingBox();
+        try {
+          if (box && box.height + 300 > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.ceil(box.height + 300) });
+          await card.scrollIntoViewIfNeeded();
+          await card.screenshot({ path });
+        } finally {
+          await page.setViewportSize(viewport);
+        }
         return path;
       },
       output,

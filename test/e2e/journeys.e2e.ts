@@ -2,19 +2,29 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStores } from '../../src/adapters/sqlite';
-import { loadProposalJourney } from '../../src/questionnaires';
+import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
+import { featureKey, type Feature } from '../../src/domain/assessment';
+import { flowQuestions } from '../../src/domain/flow';
+import { SCORE_CHOICES, type Question } from '../../src/domain/questionnaire';
+import type { ConversationRecord } from '../../src/ports/conversation-directory';
 import { screenArrangement } from '../../src/domain/screening';
 import { assessSignificance } from '../../src/domain/significance';
-import { proposalAnswers } from '../fixtures/builders';
+import { aPartnership, proposalAnswers } from '../fixtures/builders';
 import { startStack, type Stack } from './harness';
 
 const journey = loadProposalJourney();
-const questions = journey.steps.flatMap((s) => (s.kind === 'questions' ? s.section.questions : []));
-/** The label a person sees on an input: the question, marked when required. */
-const labelOf = (id: string) => {
-  const q = questions.find((x) => x.id === id)!;
-  return `${q.label}${q.required && !q.showIf ? ' (required)' : ''}`;
+const assessment = loadFlows().get('assessment')!;
+
+/** The label a person sees on an input: the question, marked when required, or when it applies only to some scores. */
+const labelIn = (questions: readonly Question[]) => (id: string) => {
+  const q = questions.find((x) => x.id === id);
+  if (!q) throw new Error(`no question ${id}`);
+  const when = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
+  return `${q.label}${q.required && !q.showIf ? ' (required)' : when}`;
 };
+const labelOf = labelIn(journey.steps.flatMap((s) => (s.kind === 'questions' ? s.section.questions : [])));
+const assessmentLabel = labelIn(flowQuestions(assessment));
+const scoreTitle = (score: number) => SCORE_CHOICES.find((c) => c.value === String(score))!.title;
 
 describe('a person in the Agents Playground', () => {
   let dataDir: string;
@@ -39,7 +49,7 @@ describe('a person in the Agents Playground', () => {
       await s.waitForReply();
       const stores = openSqliteStores(join(dataDir, 'register.sqlite'));
       const answers = proposalAnswers({ name: 'Playground Riverside Forum' });
-      const ownerId = await playgroundUserId(dataDir);
+      const ownerId = (await playgroundUser(dataDir)).id;
       const now = new Date().toISOString();
       await stores.drafts.create({
         id: 'e2e-draft-1',
@@ -119,16 +129,145 @@ describe('a person in the Agents Playground', () => {
     }
   });
 
+  it('the lead officer walks an annual assessment by clicking: scores, evidence, an action, the overall card, then records it', async () => {
+    const s = stack!;
+    try {
+      // The Playground's user leads an entry approved last year (a reference no approval this year can take),
+      // named on it as registration writes people: by the work email Teams reported for them.
+      const me = await playgroundUser(dataDir);
+      if (!me.email) throw new Error(`Teams (the Playground) reported no email for ${me.id}: the lead officer cannot be recognised by email`);
+      const year = new Date().getUTCFullYear();
+      const reference = `PR-${year - 1}-014`;
+      const name = 'Harbourside Youth Partnership';
+      const leadOfficer = `${me.name} <${me.email}>`;
+      const stores = openSqliteStores(join(dataDir, 'register.sqlite'));
+      try {
+        await stores.register.create(
+          aPartnership({
+            id: 'e2e-assess-1', reference, name, status: 'active', leadOfficer,
+            answers: { name, leadOfficer, representative: 'Rob Rep <rob.rep@example.org>' },
+            approvedAt: `${year - 1}-01-20T10:00:00.000Z`, nextReviewDue: `${year}-01-20`,
+          }),
+          'e2e-seed-assess-1',
+        );
+      } finally {
+        stores.close();
+      }
+
+      expect(await s.sendMessage(`review ${reference}`)).toBe(200);
+      await s.waitForReply();
+      const first = await s.cardText();
+      expect(first).toContain(`Annual assessment: ${reference} ${name}`);
+      expect(first).toContain('Step 1 of 7');
+
+      // Two features at 1 or 2 need an action; the average of these scores is 2.9.
+      const scores: Record<Feature, number> = {
+        actionOutcomeFocused: 2, wellGoverned: 4, goodLeadership: 3, efficient: 1, inclusive: 3,
+        outwardFocused: 3, committedToLearning: 4, performanceManaged: 3, trust: 3, regularlyEvaluates: 3,
+      };
+      const today = new Date();
+      const due = (months: number) => new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + months, 15)).toISOString().slice(0, 10);
+      const actions: Partial<Record<Feature, { what: string; owner: string; due: string }>> = {
+        actionOutcomeFocused: { what: 'Agree milestones for the youth outreach aims', owner: 'Alex Wilber', due: due(2) },
+        efficient: { what: 'Appoint a secretariat for the board', owner: 'Rob Rep', due: due(3) },
+      };
+      const label = (f: Feature, part: Parameters<typeof featureKey>[1]) => assessmentLabel(featureKey(f, part));
+      const evidence = (f: Feature) => `Board minutes, March: item on ${f}`;
+      const answerFeature = async (f: Feature, skipAction = false) => {
+        await s.chooseRadio(label(f, 'Score'), scoreTitle(scores[f]));
+        await s.fillText(label(f, 'Evidence'), evidence(f));
+        const action = actions[f];
+        if (!action) return;
+        if (!skipAction) await s.fillText(label(f, 'Action'), action.what);
+        await s.fillText(label(f, 'ActionOwner'), action.owner);
+        expect(await s.pickDate(label(f, 'ActionDue'), action.due)).not.toBe('');
+      };
+
+      const sections = assessment.questionnaire.sections.filter((x) => x.questions.some((q) => q.type === 'score'));
+      const featuresOf = (i: number) => sections[i].questions.filter((q) => q.type === 'score').map((q) => q.id.replace(/Score$/, '') as Feature);
+      expect(sections).toHaveLength(5);
+
+      // The first card: the action of a feature scored 2 is left empty, and Next says so under that question.
+      const [scoredTwo, other] = featuresOf(0);
+      expect(scoredTwo).toBe('actionOutcomeFocused');
+      await answerFeature(scoredTwo, true);
+      await answerFeature(other);
+      expect(await s.clickButton('Next')).toBe(200);
+      const refused = await s.cardText();
+      expect(refused).toContain(sections[0].title);
+      expect(refused).toContain('Step 1 of 7');
+      expect(await s.textUnder(label(scoredTwo, 'Action'))).toEqual(['This answer is required.']);
+      expect(await s.textUnder(label(scoredTwo, 'ActionOwner'))).toEqual([]);
+      expect(await s.textUnder(label(other, 'Evidence'))).toEqual([]);
+      // Nothing typed or chosen is lost.
+      const card = s.lastCard();
+      expect(await card.getByRole('textbox', { name: label(scoredTwo, 'Evidence') }).inputValue()).toBe(evidence(scoredTwo));
+      expect(await card.getByRole('textbox', { name: label(scoredTwo, 'ActionOwner') }).inputValue()).toBe(actions[scoredTwo]!.owner);
+      expect(await card.getByRole('combobox', { name: label(scoredTwo, 'ActionDue') }).inputValue()).not.toBe('');
+      expect(await card.getByRole('radiogroup', { name: label(scoredTwo, 'Score') }).getByRole('radio', { name: scoreTitle(2), exact: true }).isChecked()).toBe(true);
+      await s.screenshot('assessment-action-required', card);
+      await s.fillText(label(scoredTwo, 'Action'), actions[scoredTwo]!.what);
+      expect(await s.clickButton('Next')).toBe(200);
+
+      for (let i = 1; i < sections.length; i++) {
+        const text = await s.cardText();
+        expect(text).toContain(sections[i].title);
+        expect(text).toContain(`Step ${i + 1} of 7`);
+        for (const f of featuresOf(i)) await answerFeature(f);
+        expect(await s.clickButton('Next')).toBe(200);
+      }
+
+      expect(await s.cardText()).toContain('Overall');
+      for (const id of ['stillRelevant', 'membershipRight', 'risksCurrent']) await s.chooseRadio(assessmentLabel(id), 'Yes');
+      await s.chooseOption(assessmentLabel('decision'), 'Continue, with changes');
+      await s.fillText(assessmentLabel('decisionComment'), 'Keep it, with a secretariat and clearer milestones');
+      expect(await s.clickButton('Review answers')).toBe(200);
+
+      const summary = await s.cardText();
+      expect(summary).toContain('Check your answers');
+      expect(summary).toContain(actions.efficient!.what);
+      expect(summary).toContain('Continue, with changes');
+      await s.screenshot('assessment-summary', s.lastCard());
+      expect(await s.clickButton('Record the assessment')).toBe(200);
+      const done = await s.cardText();
+      expect(done).toContain('Annual assessment recorded');
+      expect(done).toMatch(/Average score:?\s*2\.9/);
+      expect(done).toMatch(/Features needing action:?\s*2 of 10/);
+
+      const after = openSqliteStores(join(dataDir, 'register.sqlite'));
+      try {
+        const entry = await after.register.get('e2e-assess-1');
+        expect(entry?.lastReviewedAt).toBe(new Date().toISOString().slice(0, 10));
+        expect(entry?.latestAssessment).toMatchObject({ averageScore: 2.9, needingAction: 2, decision: 'continue-with-changes' });
+        expect(entry?.nextReviewDue?.slice(0, 4)).toBe(String(year + 1));
+        const records = await after.records.listFor('e2e-assess-1');
+        expect(records).toHaveLength(1);
+        expect(records[0]).toMatchObject({ kind: 'assessment', reference, score: 2.9, by: { id: me.id } });
+        expect((records[0].outcome as { actions: unknown[] }).actions).toEqual(
+          (['actionOutcomeFocused', 'efficient'] as const).map((feature) => ({ feature, ...actions[feature]! })),
+        );
+      } finally {
+        after.close();
+      }
+    } finally {
+      await s.screenshot('assessment-recorded');
+    }
+  });
 });
 
-/** The id the bot keyed the Playground's user on, read from the conversation references it keeps. */
-async function playgroundUserId(dataDir: string): Promise<string> {
+/**
+ * The Playground's user as the bot knows them, read from the conversation
+ * reference it keeps: the id it keys people on (from.aadObjectId in local
+ * mode) and the email Teams (here the Playground's getMember) reported on first contact.
+ */
+async function playgroundUser(dataDir: string): Promise<{ id: string; name: string; email?: string }> {
   const Database = (await import('better-sqlite3')).default;
   const db = new Database(join(dataDir, 'register.sqlite'), { readonly: true });
   try {
-    const row = db.prepare('SELECT user_id FROM conversations ORDER BY updated_at DESC LIMIT 1').get() as { user_id: string } | undefined;
+    const row = db.prepare('SELECT json FROM conversations ORDER BY updated_at DESC LIMIT 1').get() as { json: string } | undefined;
     if (!row) throw new Error('the bot has no conversation reference for the Playground user yet');
-    return row.user_id;
+    const known = JSON.parse(row.json) as ConversationRecord;
+    return { id: known.userId, name: known.name, email: known.email };
   } finally {
     db.close();
   }

@@ -19,6 +19,18 @@ import type { Locator, Page } from 'playwright-core';
  *   `role=textbox` named by its label. Client-side validation (isRequired,
  *   errorMessage) runs in the page: an invalid card sends no invoke and shows
  *   the errorMessage in the card.
+ * - Input.Date is a Fluent DatePicker: a `role=combobox` text input named
+ *   by its label (placeholder "Select a date..."). Clicking it opens
+ *   `role=dialog` "Calendar" (outside the card, in a portal): a header
+ *   button "November 2026", buttons "Previous month October" / "Next month
+ *   December", and day buttons named "30, November, 2026". After a pick the
+ *   input reads "31 March 2027" (en-GB) and the card submits 2027-03-31.
+ * - A compact Input.ChoiceSet is a Fluent Combobox: `role=combobox` named by
+ *   its label (placeholder "Choose..."); clicking it lists `role=option`s
+ *   named by their titles; after a choice the input reads the title.
+ * - Each input sits in a wrapper with its `<label>`; the TextBlocks that come
+ *   after it in the same container (a help line, an error the bot put there)
+ *   are what a person reads under the question (see textUnderInput).
  * - After an Action.Execute: a card returned by the bot replaces the card in
  *   place; a message returned instead shows in a banner in the same bubble
  *   (`[aria-label="Display Invoked Message"]`, e.g. "Your response was sent
@@ -79,6 +91,26 @@ export async function validationErrors(card: Locator): Promise<string[]> {
   }, undefined, { timeout: 1000 });
   // A card replaced or removed by the answer has no errors to show.
   return read.catch(() => []);
+}
+
+/**
+ * The text a card shows under the input labelled `label` (exactly, as the
+ * person reads it): the TextBlocks after the input, before the next input,
+ * e.g. a help line and the error the bot put under the question.
+ */
+export async function textUnderInput(card: Locator, label: string): Promise<string[]> {
+  return card.evaluate((root, wanted) => {
+    const labels = Array.from(root.querySelectorAll('label')).filter((l) => (l.textContent ?? '').trim() === wanted);
+    if (labels.length !== 1) throw new Error(`expected one input labelled "${wanted}" on the card, found ${labels.length}`);
+    const texts: string[] = [];
+    for (let next = labels[0].parentElement?.nextElementSibling; next; next = next.nextElementSibling) {
+      if (next.querySelector('label, input, textarea, select')) break;
+      if (!next.classList.contains('ac-textBlock')) continue;
+      const text = (next.textContent ?? '').trim();
+      if (text !== '') texts.push(text);
+    }
+    return texts;
+  }, label);
 }
 
 /** The Playground's log panel, parsed into rows. */
