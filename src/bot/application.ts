@@ -3,7 +3,8 @@ import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
 import type { ConversationDirectory } from '../ports/conversation-directory';
 import { renderWelcome } from '../views/journey-views';
 import type { Card } from '../views/templates';
-import { actionHandlers, commandOf, formCommandOf, runAction, runFormCommand, TRY_AGAIN, type HandlerDeps } from './handlers';
+import { actionHandlers, commandOf, formCommandOf, runAction, runFormCommand, type HandlerDeps } from './handlers';
+import { localeOf, say } from '../views/catalogue';
 import { personOf } from './identity';
 import { Verb } from './verbs';
 
@@ -133,13 +134,13 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   }
   // An unknown verb (an old card, a forged one) gets help, not silence or an error.
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
-    await answerInvoke(context, renderWelcome({ help: true, note: 'That button is no longer in use.' }));
+    await answerInvoke(context, renderWelcome({ help: true, note: say(localeOf(context.activity.locale), 'buttonRetired') }));
     return '';
   });
 
   app.error(async (context, err) => {
     deps.logger.error({ err, activityId: context.activity.id, type: context.activity.type }, 'turn failed');
-    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(TRY_AGAIN).catch(() => undefined);
+    if (context.activity.type === ActivityTypes.Message) await context.sendActivity(say(localeOf(context.activity.locale), 'tryAgain')).catch(() => undefined);
   });
   return app;
 }

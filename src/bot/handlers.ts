@@ -33,7 +33,7 @@ import type { BackgroundTasks } from './background';
 import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
-import { localeOf, type Locale } from '../views/catalogue';
+import { commentProblemText, localeOf, say, type Locale } from '../views/catalogue';
 import { announceChangeDecision, announceDecision, refreshListFor, sendApprovalRequests, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
@@ -55,9 +55,6 @@ export interface Actor {
   readonly locale: Locale;
 }
 
-/** The words shown when something failed unexpectedly; the card is left as it was, answers and all. */
-export const TRY_AGAIN =
-  'Sorry, I could not do that just now. Nothing you entered is lost: your answers are still on the card, so please try again in a minute.';
 
 export function viewOf(deps: HandlerDeps, result: JourneyResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
@@ -118,7 +115,7 @@ async function approvalFor(deps: HandlerDeps, person: Person, proposalId: string
 }
 
 function decide(decision: Decision): ActionHandler {
-  return async (deps, { person, replyToId }, data) => {
+  return async (deps, { person, replyToId, locale }, data) => {
     const proposalId = proposalIdOf(data);
     if (!proposalId) return renderRefusal('PROPOSAL_NOT_FOUND');
     const comment = textOf(data.comment);
@@ -129,12 +126,12 @@ function decide(decision: Decision): ActionHandler {
         return approvalFor(deps, person, proposalId);
       case 'already-decided': {
         const last = result.partnership.approval?.last;
-        return approvalFor(deps, person, proposalId, { notice: last ? `Already ${describeDecision(last).replace(/^./, (c) => c.toLowerCase())}. Nothing was changed.` : MESSAGE.ALREADY_SUBMITTED.text });
+        return approvalFor(deps, person, proposalId, { notice: last ? say(locale, 'alreadyDecided')(describeDecision(last).replace(/^./, (c) => c.toLowerCase())) : MESSAGE.ALREADY_SUBMITTED.text });
       }
       case 'stage-moved-on':
         return approvalFor(deps, person, proposalId, { notice: MESSAGE.STAGE_MOVED_ON.text });
       case 'invalid':
-        return approvalFor(deps, person, proposalId, { comment, error: result.error });
+        return approvalFor(deps, person, proposalId, { comment, error: commentProblemText(locale, result.problem) });
       case 'refused':
         if (result.code === 'RECORD_TAMPERED' && result.partnership) {
           const tampered = result.partnership;
@@ -163,7 +160,7 @@ async function changeFor(deps: HandlerDeps, person: Person, entryId: string, cha
 }
 
 function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
-  return async (deps, { person, replyToId }, data) => {
+  return async (deps, { person, replyToId, locale }, data) => {
     const entryId = textOf(data.entryId).slice(0, 100);
     const changeId = textOf(data.changeId).slice(0, 100);
     if (!entryId || !changeId) return renderRefusal('ENTRY_NOT_FOUND');
@@ -175,10 +172,10 @@ function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
         return changeFor(deps, person, entryId, changeId);
       case 'already-decided': {
         const last = result.change?.decided;
-        return changeFor(deps, person, entryId, changeId, { notice: last ? `Already ${describeDecision(last).replace(/^./, (c) => c.toLowerCase())}. Nothing was changed.` : MESSAGE.ALREADY_SUBMITTED.text });
+        return changeFor(deps, person, entryId, changeId, { notice: last ? say(locale, 'alreadyDecided')(describeDecision(last).replace(/^./, (c) => c.toLowerCase())) : MESSAGE.ALREADY_SUBMITTED.text });
       }
       case 'invalid':
-        return changeFor(deps, person, entryId, changeId, { comment, error: result.error });
+        return changeFor(deps, person, entryId, changeId, { comment, error: commentProblemText(locale, result.problem) });
       case 'refused':
         return result.entry ? changeFor(deps, person, entryId, changeId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
     }
@@ -251,7 +248,7 @@ export async function runAction(deps: HandlerDeps, context: TurnContext, handler
     return await handler(deps, { person, replyToId: context.activity.replyToId, locale: localeOf(context.activity.locale) }, safeData);
   } catch (err) {
     deps.logger.error({ err, activityId: context.activity.id, verb: (context.activity.value as { action?: { verb?: unknown } })?.action?.verb }, 'card action failed');
-    return TRY_AGAIN;
+    return say(localeOf(context.activity.locale), 'tryAgain');
   }
 }
 

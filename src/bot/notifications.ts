@@ -8,6 +8,7 @@ import { currentApprovers } from '../use-cases/decide-proposal';
 import { approversAt, decidedThisRound, samePerson } from '../domain/approval';
 import type { ChangeProposal } from '../domain/change';
 import { renderChangeApproval } from '../views/change-views';
+import { say } from '../views/catalogue';
 import { renderApproval, refreshIdsFor } from '../views/approval-views';
 import { renderMessage } from '../views/journey-views';
 import { renderNowRepresentative, renderPartnershipClosed } from '../views/form-views';
@@ -50,8 +51,7 @@ async function recipientId(deps: NotifyDeps, approver: string): Promise<string |
 }
 
 async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachable: readonly string[]): Promise<void> {
-  const text = `The approval request for "${p.name}" could not be delivered to ${unreachable.length} approver(s) (${unreachable.join(', ')}): they may have left, blocked the bot or not installed it. The proposal is kept and still waiting.`;
-  const card = renderMessage('An approver could not be reached', text);
+  const card = renderMessage(say('en', 'approverUnreachableHeading'), say('en', 'approverUnreachable')(p.name, unreachable.length, unreachable.join(', ')));
   for (const person of new Set([p.proposer.id, ...deps.registerOwners])) {
     const userId = await recipientId(deps, person);
     if (userId) await deps.notifier.send(userId, card);
@@ -111,15 +111,12 @@ export async function announceChangeDecision(deps: NotifyDeps, entry: Partnershi
     return;
   }
   const proposer = await recipientId(deps, change.by.id);
-  if (proposer) await deps.notifier.send(proposer, renderChangeApproval(entry, change, { canDecide: false, notice: 'Your change has been decided' }));
+  if (proposer) await deps.notifier.send(proposer, renderChangeApproval(entry, change, { canDecide: false, notice: say('en', 'changeDecided') }));
 }
 
 /** The register owners are told once per refused decision that an item's approval details were altered outside the bot. */
 export async function tellOwnersOfTampering(deps: NotifyDeps, p: Partnership): Promise<void> {
-  const card = renderMessage(
-    'A register item needs checking',
-    `Someone tried to decide "${p.name}", but its approval details (who proposed it, who may decide) were changed outside the bot, so the decision was refused. Please check the item's version history in SharePoint and resubmit or correct it.`,
-  );
+  const card = renderMessage(say('en', 'tamperedHeading'), say('en', 'tampered')(p.name));
   for (const owner of deps.registerOwners) {
     const userId = await recipientId(deps, owner);
     if (userId) await deps.notifier.send(userId, card);
@@ -171,5 +168,5 @@ export async function announceDecision(deps: NotifyDeps, p: Partnership, nextSta
     await sendApprovalRequests(deps, p);
     return;
   }
-  await deps.notifier.send(p.proposer.id, renderApproval(deps.journey, p, { canDecide: false, isProposer: true, notice: 'Your proposal has been decided' }, []));
+  await deps.notifier.send(p.proposer.id, renderApproval(deps.journey, p, { canDecide: false, isProposer: true, notice: say('en', 'proposalDecided') }, []));
 }

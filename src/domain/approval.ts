@@ -137,9 +137,3 @@ export function nextReviewDue(approvedAtIso: string, months: number): string {
   const due = new Date(Date.UTC(year, month, Math.min(at.getUTCDate(), lastDay)));
   return due.toISOString().slice(0, 10);
 }
-
-export const DECISION_LABEL: Readonly<Record<Decision, string>> = {
-  approve: 'approved',
-  'request-changes': 'sent back for changes',
-  reject: 'rejected',
-};

@@ -6,6 +6,7 @@ import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
 import type { Records } from '../ports/records';
 import type { Register } from '../ports/register';
+import { checkComment, type CommentProblem } from './decide-proposal';
 
 /**
  * A significant change to a register entry, decided by the approvers from a
@@ -33,7 +34,7 @@ export interface DecideChangeRequest {
 export type DecideChangeResult =
   | { readonly kind: 'decided'; readonly entry: Partnership; readonly change: ChangeProposal }
   | { readonly kind: 'already-decided'; readonly entry: Partnership; readonly change?: ChangeProposal }
-  | { readonly kind: 'invalid'; readonly entry: Partnership; readonly change: ChangeProposal; readonly error: string }
+  | { readonly kind: 'invalid'; readonly entry: Partnership; readonly change: ChangeProposal; readonly problem: CommentProblem }
   | { readonly kind: 'refused'; readonly code: ErrorCode; readonly entry?: Partnership; readonly change?: ChangeProposal };
 
 /** The change a card names: waiting, or already in the entry's log. */
@@ -52,8 +53,8 @@ export async function decideChange(deps: DecideChangeDeps, person: Person, reque
     const refusal = refusalToDecide({ proposer: pending.by, approval: pending.approval, tampered: entry.tampered }, person, knownEmails, deps.policy);
     if (refusal) return { kind: 'refused', code: refusal, entry, change: pending };
     const comment = request.comment.trim();
-    if (request.decision === 'reject' && comment === '') return { kind: 'invalid', entry, change: pending, error: 'Please say why it is rejected.' };
-    if (comment.length > 1000) return { kind: 'invalid', entry, change: pending, error: `Please keep the comment under 1000 characters (it has ${comment.length}).` };
+    const problem = checkComment(request.decision, comment);
+    if (problem) return { kind: 'invalid', entry, change: pending, problem };
 
     const at = deps.clock.now().toISOString();
     const record: DecisionRecord = { stage: pending.approval.stage, decision: request.decision, by: person, at, comment };

@@ -44,7 +44,7 @@ export type DecideResult =
   | { readonly kind: 'already-decided'; readonly partnership: Partnership }
   /** The card was for a stage that has since been decided (a double click, an old copy). */
   | { readonly kind: 'stage-moved-on'; readonly partnership: Partnership }
-  | { readonly kind: 'invalid'; readonly partnership: Partnership; readonly error: string }
+  | { readonly kind: 'invalid'; readonly partnership: Partnership; readonly problem: CommentProblem }
   | { readonly kind: 'refused'; readonly code: ErrorCode; readonly partnership?: Partnership };
 
 /** A decision round ends when the proposal leaves `proposed`: it is then never changed by a second click. */
@@ -52,12 +52,15 @@ export function isAwaitingDecision(p: Partnership): boolean {
   return p.status === 'proposed' && p.approval !== undefined;
 }
 
-function checkComment(request: DecideRequest): string | undefined {
-  const comment = request.comment.trim();
-  if (comment.length > MAX_COMMENT) return `Please keep the comment under ${MAX_COMMENT} characters (it has ${comment.length}).`;
-  if (request.decision !== 'approve' && comment === '') {
-    return request.decision === 'reject' ? 'Please say why it is rejected.' : 'Please say what needs to change.';
-  }
+/** A decision's comment: required to reject or send back, and bounded. */
+export type CommentProblem =
+  | { readonly code: 'comment-required'; readonly decision: Exclude<Decision, 'approve'> }
+  | { readonly code: 'comment-too-long'; readonly limit: number; readonly length: number };
+
+export function checkComment(decision: Decision, raw: string): CommentProblem | undefined {
+  const comment = raw.trim();
+  if (comment.length > MAX_COMMENT) return { code: 'comment-too-long', limit: MAX_COMMENT, length: comment.length };
+  if (decision !== 'approve' && comment === '') return { code: 'comment-required', decision };
   return undefined;
 }
 
@@ -112,8 +115,8 @@ export async function decideProposal(deps: DecideDeps, person: Person, request: 
     if (request.stage !== current.approval.stage) return { kind: 'stage-moved-on', partnership: current };
     const refusal = refusalToDecide(current, person, knownEmails, deps.policy);
     if (refusal) return { kind: 'refused', code: refusal, partnership: current };
-    const error = checkComment(request);
-    if (error) return { kind: 'invalid', partnership: current, error };
+    const problem = checkComment(request.decision, request.comment);
+    if (problem) return { kind: 'invalid', partnership: current, problem };
 
     const record: DecisionRecord = {
       stage: current.approval.stage,

@@ -1,4 +1,5 @@
-import { DECISION_LABEL, type DecisionRecord } from '../domain/approval';
+import type { DecisionRecord } from '../domain/approval';
+import { say, type Locale } from './catalogue';
 import type { Journey } from '../domain/journey';
 import { STATUS_LABEL } from '../domain/lifecycle';
 import { displayAnswer, type Question } from '../domain/questionnaire';
@@ -26,8 +27,9 @@ function clip(text: string): string {
   return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}…` : text;
 }
 
-export function describeDecision(record: DecisionRecord): string {
-  return `${DECISION_LABEL[record.decision][0].toUpperCase()}${DECISION_LABEL[record.decision].slice(1)} by ${record.by.name} on ${formatDate(record.at)}`;
+export function describeDecision(record: DecisionRecord, locale: Locale = 'en'): string {
+  const decided = say(locale, 'decided')(record.decision);
+  return `${decided[0].toUpperCase()}${decided.slice(1)} by ${record.by.name} on ${formatDate(record.at)}`;
 }
 
 function statusOf(p: Partnership): { text: string; tone: string } {

@@ -1,4 +1,6 @@
+import type { DecisionRecord } from '../domain/approval';
 import type { Problem } from '../domain/questionnaire';
+import type { CommentProblem } from '../use-cases/decide-proposal';
 
 /**
  * The engine's own words, one dictionary per language; a definition's words
@@ -10,8 +12,25 @@ export type Locale = 'en' | 'cy';
 
 type ProblemWords = { readonly [C in Problem['code']]: (p: Extract<Problem, { code: C }>) => string };
 
+interface Phrases {
+  /** Said when something failed unexpectedly; the card is left as it was, answers and all. */
+  readonly tryAgain: string;
+  readonly buttonRetired: string;
+  readonly proposalDecided: string;
+  readonly changeDecided: string;
+  readonly commentRequired: (decision: 'reject' | 'request-changes') => string;
+  readonly commentTooLong: (limit: number, length: number) => string;
+  readonly decided: (decision: DecisionRecord['decision']) => string;
+  readonly alreadyDecided: (what: string) => string;
+  readonly approverUnreachableHeading: string;
+  readonly approverUnreachable: (name: string, count: number, who: string) => string;
+  readonly tamperedHeading: string;
+  readonly tampered: (name: string) => string;
+}
+
 interface Words {
   readonly problem: ProblemWords;
+  readonly say: Phrases;
 }
 
 const EN: Words = {
@@ -29,9 +48,35 @@ const EN: Words = {
     clipped: (p) => `That was ${p.length} characters; the limit is ${p.limit}, so only the first ${p.limit} were kept. Please shorten it.`,
     'list-too-long': (p) => `Please list at most ${p.max} entries.`,
   },
+  say: {
+    tryAgain: 'Sorry, I could not do that just now. Nothing you entered is lost: your answers are still on the card, so please try again in a minute.',
+    buttonRetired: 'That button is no longer in use.',
+    proposalDecided: 'Your proposal has been decided',
+    changeDecided: 'Your change has been decided',
+    commentRequired: (decision) => (decision === 'reject' ? 'Please say why it is rejected.' : 'Please say what needs to change.'),
+    commentTooLong: (limit, length) => `Please keep the comment under ${limit} characters (it has ${length}).`,
+    decided: (decision) => ({ approve: 'approved', 'request-changes': 'sent back for changes', reject: 'rejected' })[decision],
+    alreadyDecided: (what) => `Already ${what}. Nothing was changed.`,
+    approverUnreachableHeading: 'An approver could not be reached',
+    approverUnreachable: (name, count, who) =>
+      `The approval request for "${name}" could not be delivered to ${count} approver(s) (${who}): they may have left, blocked the bot or not installed it. The proposal is kept and still waiting.`,
+    tamperedHeading: 'A register item needs checking',
+    tampered: (name) =>
+      `Someone tried to decide "${name}", but its approval details (who proposed it, who may decide) were changed outside the bot, so the decision was refused. Please check the item's version history in SharePoint and resubmit or correct it.`,
+  },
 };
 
-const CY: { readonly problem: Partial<ProblemWords> } = { problem: {} };
+const CY: { readonly problem: Partial<ProblemWords>; readonly say: Partial<Phrases> } = { problem: {}, say: {} };
+
+/** A phrase of the engine's own, in the locale's language where there is one. */
+export function say<K extends keyof Phrases>(locale: Locale, key: K): Phrases[K] {
+  return (locale === 'cy' ? CY.say[key] : undefined) ?? EN.say[key];
+}
+
+export function commentProblemText(locale: Locale, problem: CommentProblem | undefined): string {
+  if (!problem) return '';
+  return problem.code === 'comment-required' ? say(locale, 'commentRequired')(problem.decision) : say(locale, 'commentTooLong')(problem.limit, problem.length);
+}
 
 /** `en-GB`, `cy-GB`, `cy`: the language of an activity's locale that we have words for. */
 export function localeOf(tag: string | undefined): Locale {

@@ -1,11 +1,13 @@
 import { provisionSharePoint } from '../../src/adapters/sharepoint';
-import { TRY_AGAIN } from '../../src/bot/handlers';
+import { say } from '../../src/views/catalogue';
 import { settingsFor } from '../doubles/sharepoint/connect';
 import { messageFrom, postActivity } from '../doubles/teams-activity';
 import { startSharePointDouble, type SharePointDouble } from '../doubles/sharepoint';
 import { proposalAnswers } from '../fixtures/builders';
 import { reachSummary, startBotUnderTest, type BotUnderTest } from './bot-under-test';
 import { textOf } from './chat';
+
+const TRY_AGAIN = say('en', 'tryAgain');
 
 describe('the same conversations with the register in SharePoint (REGISTER_STORE=sharepoint, via the local double)', () => {
   let sharePoint: SharePointDouble;
