@@ -18,15 +18,3 @@ const ALLOWED: Readonly<Record<PartnershipStatus, readonly PartnershipStatus[]>>
 export function canTransition(from: PartnershipStatus, to: PartnershipStatus): boolean {
   return ALLOWED[from].includes(to);
 }
-
-export const STATUS_LABEL: Readonly<Record<PartnershipStatus | DraftStatus, string>> = {
-  draft: 'Draft',
-  'screened-out': 'Not a partnership',
-  submitted: 'Submitted',
-  proposed: 'Awaiting approval',
-  'changes-requested': 'Changes requested',
-  active: 'Active',
-  rejected: 'Rejected',
-  exiting: 'Exiting',
-  closed: 'Closed',
-};

@@ -21,15 +21,6 @@ export interface ScreeningResult {
   readonly instead?: ArrangementKind;
 }
 
-export const ARRANGEMENT_LABEL: Readonly<Record<ArrangementKind, string>> = {
-  contract: 'a contractual relationship (a contract or service level agreement), managed through procurement, not the register',
-  'shared-service': 'a shared service (another authority carrying out our functions), which the register excludes',
-  'joint-working': 'joint working or collaboration (a forum or group with no formal agreement or agreed outcomes)',
-  'statutory-duty': 'a duty we must carry out by law or under a management agreement',
-  'one-off': 'a one-off activity or service for someone, not an ongoing partnership',
-  consortium: 'part of a consortium, which is not registered as a partnership',
-};
-
 export function screenArrangement(questionnaire: Questionnaire, answers: RawAnswers): ScreeningResult {
   const questions = questionnaire.sections.flatMap((s) => s.questions);
   const said = (id: string) => (answers[id] ?? '').trim();

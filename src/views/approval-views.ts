@@ -1,7 +1,6 @@
 import type { DecisionRecord } from '../domain/approval';
-import { say, type Locale } from './catalogue';
+import { say, STATUS_LABEL, type Locale } from './catalogue';
 import type { Journey } from '../domain/journey';
-import { STATUS_LABEL } from '../domain/lifecycle';
 import { displayAnswer, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Partnership } from '../domain/records';
 import { formatDate } from './journey-views';

@@ -1,4 +1,6 @@
 import type { DecisionRecord } from '../domain/approval';
+import type { DraftStatus, PartnershipStatus } from '../domain/lifecycle';
+import type { ArrangementKind } from '../domain/screening';
 import type { Problem } from '../domain/questionnaire';
 import type { CommentProblem } from '../use-cases/decide-proposal';
 
@@ -77,6 +79,29 @@ export function commentProblemText(locale: Locale, problem: CommentProblem | und
   if (!problem) return '';
   return problem.code === 'comment-required' ? say(locale, 'commentRequired')(problem.decision) : say(locale, 'commentTooLong')(problem.limit, problem.length);
 }
+
+/** Statuses as people read them on cards (SharePoint's Choice column keeps its own fixed table). */
+export const STATUS_LABEL: Readonly<Record<PartnershipStatus | DraftStatus, string>> = {
+  draft: 'Draft',
+  'screened-out': 'Not a partnership',
+  submitted: 'Submitted',
+  proposed: 'Awaiting approval',
+  'changes-requested': 'Changes requested',
+  active: 'Active',
+  rejected: 'Rejected',
+  exiting: 'Exiting',
+  closed: 'Closed',
+};
+
+/** What an arrangement is instead of a partnership, completing "It is ...". */
+export const ARRANGEMENT_LABEL: Readonly<Record<ArrangementKind, string>> = {
+  contract: 'a contractual relationship (a contract or service level agreement), managed through procurement, not the register',
+  'shared-service': 'a shared service (another authority carrying out our functions), which the register excludes',
+  'joint-working': 'joint working or collaboration (a forum or group with no formal agreement or agreed outcomes)',
+  'statutory-duty': 'a duty we must carry out by law or under a management agreement',
+  'one-off': 'a one-off activity or service for someone, not an ongoing partnership',
+  consortium: 'part of a consortium, which is not registered as a partnership',
+};
 
 /** `en-GB`, `cy-GB`, `cy`: the language of an activity's locale that we have words for. */
 export function localeOf(tag: string | undefined): Locale {

@@ -1,11 +1,10 @@
 import { flowProgress, flowStepAt, flowSteps, type FlowDefinition } from '../domain/flow';
-import { STATUS_LABEL } from '../domain/lifecycle';
 import { displayAnswer, isShown } from '../domain/questionnaire';
 import type { Draft, Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
 import type { Completed, DueItem, FormResult } from '../use-cases/form-flow';
 import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
-import type { Locale } from './catalogue';
+import { STATUS_LABEL, type Locale } from './catalogue';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
 

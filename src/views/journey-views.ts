@@ -1,13 +1,11 @@
 import type { ErrorCode } from '../domain/errors';
 import { progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
-import { STATUS_LABEL } from '../domain/lifecycle';
 import { choicesOf, displayAnswer, isShown, maxLengthOf, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
-import { ARRANGEMENT_LABEL } from '../domain/screening';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
-import { problemText, type Locale } from './catalogue';
+import { ARRANGEMENT_LABEL, problemText, STATUS_LABEL, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */

@@ -1,4 +1,5 @@
-import { canTransition, STATUS_LABEL, type PartnershipStatus } from '../../src/domain/lifecycle';
+import { canTransition, type PartnershipStatus } from '../../src/domain/lifecycle';
+import { STATUS_LABEL } from '../../src/views/catalogue';
 
 const STATUSES: readonly PartnershipStatus[] = ['proposed', 'changes-requested', 'active', 'rejected', 'exiting', 'closed'];
 

@@ -1,5 +1,6 @@
 import type { Questionnaire } from '../../src/domain/questionnaire';
-import { ARRANGEMENT_LABEL, screenArrangement, type ArrangementKind } from '../../src/domain/screening';
+import { screenArrangement, type ArrangementKind } from '../../src/domain/screening';
+import { ARRANGEMENT_LABEL } from '../../src/views/catalogue';
 import { loadProposalJourney } from '../../src/questionnaires';
 import { screeningAnswers } from '../fixtures/builders';
 

@@ -1,5 +1,6 @@
 import { sequenceOf, REFERENCE_PATTERN } from '../../domain/approval';
-import { STATUS_LABEL, type PartnershipStatus } from '../../domain/lifecycle';
+import type { PartnershipStatus } from '../../domain/lifecycle';
+import { STATUS_CHOICE } from './labels';
 import { displayAnswer, isShown, parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { RecordSeal } from './record-seal';
@@ -194,7 +195,7 @@ export class ItemMapper {
   private buildBindings(): Binding[] {
     const category = this.schema.journey.registration.sections.flatMap((s) => s.questions).find((q) => q.id === 'category');
     const ranked = rankedChoices(category);
-    const statusOf = (text: string) => (Object.keys(STATUS_LABEL) as PartnershipStatus[]).find((s) => STATUS_LABEL[s] === text);
+    const statusOf = (text: string) => (Object.keys(STATUS_CHOICE) as PartnershipStatus[]).find((s) => STATUS_CHOICE[s] === text);
     const core: Binding[] = [
       {
         column: this.col('Title'),
@@ -211,7 +212,7 @@ export class ItemMapper {
       },
       {
         column: this.col('Status'),
-        write: (r) => STATUS_LABEL[r.status],
+        write: (r) => STATUS_CHOICE[r.status],
         read: (r, v) => {
           const status = statusOf(String(v ?? ''));
           return status ? { ...r, status } : r;

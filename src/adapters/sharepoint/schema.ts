@@ -1,5 +1,6 @@
 import type { Journey } from '../../domain/journey';
-import { STATUS_LABEL, type PartnershipStatus } from '../../domain/lifecycle';
+import type { PartnershipStatus } from '../../domain/lifecycle';
+import { STATUS_CHOICE } from './labels';
 import type { Question, Questionnaire } from '../../domain/questionnaire';
 import type { ScreeningOutcome } from '../../domain/screening';
 
@@ -149,7 +150,7 @@ function registerList(journey: Journey): ListSpec {
   const category = questionById(journey.registration, 'category');
   const core: ColumnSpec[] = [
     { name: 'Reference', title: 'Reference', kind: 'Text', indexed: true, unique: true, description: 'PR-YYYY-NNN, given on approval' },
-    { name: 'Status', title: 'Status', kind: 'Choice', indexed: true, choices: STATUS_ORDER.map((s) => STATUS_LABEL[s]) },
+    { name: 'Status', title: 'Status', kind: 'Choice', indexed: true, choices: STATUS_ORDER.map((s) => STATUS_CHOICE[s]) },
     { name: 'Category', title: 'Category', kind: 'Choice', indexed: true, choices: rankedChoices(category).map((c) => c.label), description: '002: statutory first, then community-based, then network groups and forums' },
     { name: 'Significant', title: 'Significant', kind: 'Boolean', indexed: true },
     { name: 'LeadOfficer', title: 'Lead officer', kind: 'User', indexed: true, description: 'Set when the lead officer was given as an email address of someone in the organisation' },
@@ -192,22 +193,22 @@ function registerList(journey: Journey): ListSpec {
     views: [
       view(
         'Active by category',
-        `<GroupBy Collapse="FALSE" GroupLimit="100"><FieldRef Name="Category" /></GroupBy><OrderBy><FieldRef Name="Title" /></OrderBy><Where>${status(STATUS_LABEL.active)}</Where>`,
+        `<GroupBy Collapse="FALSE" GroupLimit="100"><FieldRef Name="Category" /></GroupBy><OrderBy><FieldRef Name="Title" /></OrderBy><Where>${status(STATUS_CHOICE.active)}</Where>`,
         ['LinkTitle', 'Reference', 'Category', 'LeadOfficer', 'Significant', 'AccountableBody', 'NextReviewDue', 'AgreementInPlace', 'FinancialContribution', 'LatestAssessmentScore'],
       ),
       view(
         'Reviews due',
-        `<OrderBy><FieldRef Name="NextReviewDue" /></OrderBy><Where><And>${status(STATUS_LABEL.active)}<Leq><FieldRef Name="NextReviewDue" /><Value Type="DateTime"><Today OffsetDays="30" /></Value></Leq></And></Where>`,
+        `<OrderBy><FieldRef Name="NextReviewDue" /></OrderBy><Where><And>${status(STATUS_CHOICE.active)}<Leq><FieldRef Name="NextReviewDue" /><Value Type="DateTime"><Today OffsetDays="30" /></Value></Leq></And></Where>`,
         ['LinkTitle', 'Reference', 'NextReviewDue', 'LastReviewed', 'LeadOfficer', 'Category', 'LatestAssessmentScore'],
       ),
       view(
         'Significant',
-        `<OrderBy><FieldRef Name="Category" /><FieldRef Name="Title" /></OrderBy><Where><And><Eq><FieldRef Name="Significant" /><Value Type="Boolean">1</Value></Eq><And><Neq><FieldRef Name="Status" /><Value Type="Choice">${STATUS_LABEL.closed}</Value></Neq><Neq><FieldRef Name="Status" /><Value Type="Choice">${STATUS_LABEL.rejected}</Value></Neq></And></And></Where>`,
+        `<OrderBy><FieldRef Name="Category" /><FieldRef Name="Title" /></OrderBy><Where><And><Eq><FieldRef Name="Significant" /><Value Type="Boolean">1</Value></Eq><And><Neq><FieldRef Name="Status" /><Value Type="Choice">${STATUS_CHOICE.closed}</Value></Neq><Neq><FieldRef Name="Status" /><Value Type="Choice">${STATUS_CHOICE.rejected}</Value></Neq></And></And></Where>`,
         ['LinkTitle', 'Reference', 'Category', 'Status', 'LeadOfficer', 'SignificanceReasons', 'FinancialContribution', 'RiskScore', 'NextReviewDue'],
       ),
       view(
         'Ended',
-        `<OrderBy><FieldRef Name="ProposedEndDate" Ascending="FALSE" /></OrderBy><Where>${status(STATUS_LABEL.closed)}</Where>`,
+        `<OrderBy><FieldRef Name="ProposedEndDate" Ascending="FALSE" /></OrderBy><Where>${status(STATUS_CHOICE.closed)}</Where>`,
         ['LinkTitle', 'Reference', 'Category', 'DateFormed', 'ProposedEndDate', 'LeadOfficer'],
       ),
     ],

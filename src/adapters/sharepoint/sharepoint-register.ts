@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
-import { STATUS_LABEL, type PartnershipStatus } from '../../domain/lifecycle';
+import type { PartnershipStatus } from '../../domain/lifecycle';
+import { STATUS_CHOICE } from './labels';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { Logger } from '../../logger';
 import type { Register } from '../../ports/register';
@@ -223,7 +224,7 @@ export class SharePointRegister implements Register {
 
   async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
     await this.prepared();
-    return this.guarded(async () => newestFirst(await this.findAll(`Status eq ${literal(STATUS_LABEL[status])}`)));
+    return this.guarded(async () => newestFirst(await this.findAll(`Status eq ${literal(STATUS_CHOICE[status])}`)));
   }
 
   async latestReference(year: number): Promise<string | undefined> {
