@@ -6,12 +6,17 @@ import type { Person } from './person';
  */
 export type Decision = 'approve' | 'request-changes' | 'reject';
 
+/** Why the route is not the usual one, said on the card (views put it into words). */
+export type RouteNote = 'local-mode' | 'no-manager' | 'manager-is-second-stage';
+
 export interface ApprovalRoute {
   /** Entra object ids (or emails) who may decide at each stage; stage 1 first. */
   readonly stages: readonly (readonly string[])[];
   /** Local mode: the proposer may approve their own proposal (never in production). */
   readonly selfApprovalAllowed: boolean;
   /** Said on the card when the route fell back (e.g. no line manager found). */
+  readonly routeNote?: RouteNote;
+  /** Words stored by builds before route notes were codes; shown as they are. */
   readonly note?: string;
 }
 

@@ -1,5 +1,5 @@
 import type { DecisionRecord } from '../domain/approval';
-import { say, STATUS_LABEL, type Locale } from './catalogue';
+import { routeNoteText, say, STATUS_LABEL, type Locale } from './catalogue';
 import type { Journey } from '../domain/journey';
 import { displayAnswer, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Partnership } from '../domain/records';
@@ -65,7 +65,7 @@ export function renderApproval(journey: Journey, p: Partnership, viewer: Approva
     statusText: status.text,
     statusTone: status.tone,
     decisionComment: p.approval?.last?.comment ?? '',
-    note: [p.approval?.route.note ?? '', isPendingSync(p) ? 'SharePoint is not reachable just now; this is saved and the register will be updated shortly.' : ''].filter((n) => n !== '').join(' '),
+    note: [routeNoteText(p.approval?.route), isPendingSync(p) ? say('en', 'pendingSyncOnCard') : ''].filter((n) => n !== '').join(' '),
     proposer: p.proposer.name,
     submitted: formatDate(p.submittedAt),
     category: displayAnswer(questions.get('category')!, p.category) || p.category,

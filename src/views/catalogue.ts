@@ -1,4 +1,4 @@
-import type { DecisionRecord } from '../domain/approval';
+import type { ApprovalRoute, DecisionRecord, RouteNote } from '../domain/approval';
 import type { DraftStatus, PartnershipStatus } from '../domain/lifecycle';
 import type { ArrangementKind } from '../domain/screening';
 import type { Problem } from '../domain/questionnaire';
@@ -26,6 +26,8 @@ interface Phrases {
   readonly alreadyDecided: (what: string) => string;
   readonly approverUnreachableHeading: string;
   readonly approverUnreachable: (name: string, count: number, who: string) => string;
+  readonly pendingSyncOnCard: string;
+  readonly routeNote: Readonly<Record<RouteNote, string>>;
   readonly tamperedHeading: string;
   readonly tampered: (name: string) => string;
 }
@@ -62,6 +64,12 @@ const EN: Words = {
     approverUnreachableHeading: 'An approver could not be reached',
     approverUnreachable: (name, count, who) =>
       `The approval request for "${name}" could not be delivered to ${count} approver(s) (${who}): they may have left, blocked the bot or not installed it. The proposal is kept and still waiting.`,
+    pendingSyncOnCard: 'SharePoint is not reachable just now; this is saved and the register will be updated shortly.',
+    routeNote: {
+      'local-mode': 'Local mode: no approvers are configured, so you approve your own proposals.',
+      'no-manager': 'Your line manager could not be found in the directory, so this went to the central approvers.',
+      'manager-is-second-stage': 'Your line manager is the second-stage approver, so the first stage went to the central approvers.',
+    },
     tamperedHeading: 'A register item needs checking',
     tampered: (name) =>
       `Someone tried to decide "${name}", but its approval details (who proposed it, who may decide) were changed outside the bot, so the decision was refused. Please check the item's version history in SharePoint and resubmit or correct it.`,
@@ -73,6 +81,12 @@ const CY: { readonly problem: Partial<ProblemWords>; readonly say: Partial<Phras
 /** A phrase of the engine's own, in the locale's language where there is one. */
 export function say<K extends keyof Phrases>(locale: Locale, key: K): Phrases[K] {
   return (locale === 'cy' ? CY.say[key] : undefined) ?? EN.say[key];
+}
+
+/** The card's note on an unusual route: from its code, or the words an older build stored. */
+export function routeNoteText(route: ApprovalRoute | undefined, locale: Locale = 'en'): string {
+  if (!route) return '';
+  return route.routeNote ? say(locale, 'routeNote')[route.routeNote] : route.note ?? '';
 }
 
 export function commentProblemText(locale: Locale, problem: CommentProblem | undefined): string {

@@ -18,7 +18,7 @@ export class ConfigRouting implements ApprovalRouting {
 
   async routeFor(proposer: Person, significant: boolean): Promise<ApprovalRoute> {
     const { approvers, secondStageApprovers, localMode } = this.settings;
-    if (localMode) return { stages: [[proposer.id.toLowerCase()]], selfApprovalAllowed: true, note: 'Local mode: no approvers are configured, so you approve your own proposals.' };
+    if (localMode) return { stages: [[proposer.id.toLowerCase()]], selfApprovalAllowed: true, routeNote: 'local-mode' };
     const stages = significant && secondStageApprovers.length > 0 ? [approvers, secondStageApprovers] : [approvers];
     return { stages, selfApprovalAllowed: false };
   }

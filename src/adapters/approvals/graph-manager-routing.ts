@@ -38,13 +38,13 @@ export class GraphManagerRouting implements ApprovalRouting {
       return {
         stages: [this.settings.approvers, secondStage],
         selfApprovalAllowed: false,
-        note: 'Your line manager is the second-stage approver, so the first stage went to the central approvers.',
+        routeNote: 'manager-is-second-stage',
       };
     }
     return {
       stages: [this.settings.approvers, ...(secondStage.length > 0 ? [secondStage] : [])],
       selfApprovalAllowed: false,
-      note: 'Your line manager could not be found in the directory, so this went to the central approvers.',
+      routeNote: 'no-manager',
     };
   }
 
