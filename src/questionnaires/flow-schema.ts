@@ -11,17 +11,19 @@ import { checkQuestionnaire, QuestionnaireDefinitionError } from '../domain/ques
  */
 const STATUSES = ['proposed', 'changes-requested', 'active', 'rejected', 'exiting', 'closed'] as const;
 
-const FlowEnvelope = z.strictObject({
-  id: z.string().regex(/^[a-z][a-zA-Z0-9-]*$/),
-  version: z.number().int().min(1),
-  title: z.string().min(1).max(80),
-  command: z.string().regex(/^[a-z]+$/),
-  startableIn: z.array(z.enum(STATUSES)).min(1),
-  onStart: z.enum(['start-exit']).optional(),
-  evaluator: z.enum(['assessment-scoring', 'agreement-gaps', 'exit-evaluation', 'handover', 'change-diff']),
-  completion: z.enum(['record-assessment', 'record-agreement', 'finish-exit', 'apply-handover', 'propose-change']),
-  questionnaire: z.looseObject({ id: z.string(), sections: z.array(z.unknown()).min(1) }),
-});
+const FlowEnvelope = z
+  .object({
+    id: z.string().regex(/^[a-z][a-zA-Z0-9-]*$/),
+    version: z.number().int().min(1),
+    title: z.string().min(1).max(80),
+    command: z.string().regex(/^[a-z]+$/),
+    startableIn: z.array(z.enum(STATUSES)).min(1),
+    onStart: z.enum(['start-exit']).optional(),
+    evaluator: z.enum(['assessment-scoring', 'agreement-gaps', 'exit-evaluation', 'handover', 'change-diff']),
+    completion: z.enum(['record-assessment', 'record-agreement', 'finish-exit', 'apply-handover', 'propose-change']),
+    questionnaire: z.object({ id: z.string(), sections: z.array(z.unknown()).min(1) }).passthrough(),
+  })
+  .strict();
 
 function pathOf(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : `${acc}.${String(key)}`), '$');
