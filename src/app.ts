@@ -20,6 +20,7 @@ import type { IdGenerator } from './ports/ids';
 import type { Register } from './ports/register';
 import type { SentCards } from './ports/sent-cards';
 import type { Records } from './ports/records';
+import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
 
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   readonly conversations: ConversationDirectory;
   readonly sentCards: SentCards;
   readonly records: Records;
+  /** Who the person questions name. */
+  readonly people: PeopleDirectory;
   /** The forms after approval, by id (questionnaires/loadFlows). */
   readonly flows: ReadonlyMap<string, FlowDefinition>;
   readonly clock: Clock;

@@ -33,6 +33,11 @@ export interface Config {
   readonly outboxDrainSeconds: number;
   /** After SharePoint is found unreachable, how long people's turns skip it and queue writes at once. */
   readonly registerBreakSeconds: number;
+  /**
+   * Where people named in answers are looked up: `graph` (Microsoft Graph, GRAPH_BASE_URL) or `local`
+   * (people who talked to the bot, and the Agents Playground's mock users). Default: graph with a bot identity.
+   */
+  readonly peopleDirectory: 'graph' | 'local';
 }
 
 export interface ApprovalSettings {
@@ -141,6 +146,12 @@ function registerStore(env: Env): Config['registerStore'] {
   return value;
 }
 
+function peopleDirectory(env: Env, hasIdentity: boolean): Config['peopleDirectory'] {
+  const value = env.PEOPLE_DIRECTORY?.trim() || (hasIdentity ? 'graph' : 'local');
+  if (value !== 'graph' && value !== 'local') throw new ConfigError('PEOPLE_DIRECTORY', `must be graph or local, got "${value}"`);
+  return value;
+}
+
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const threshold = Number(env.SIGNIFICANT_FUNDING_THRESHOLD ?? '50000');
@@ -170,5 +181,6 @@ export function loadConfig(env: Env): Config {
     registerStore: registerStore(env),
     outboxDrainSeconds: integer(env, 'OUTBOX_DRAIN_SECONDS', 30, 1, 3600),
     registerBreakSeconds: integer(env, 'REGISTER_BREAK_SECONDS', 30, 0, 600),
+    peopleDirectory: peopleDirectory(env, bot !== undefined),
   });
 }

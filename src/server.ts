@@ -5,6 +5,11 @@ import { randomIds, systemClock } from './adapters/system';
 import { openSharePointRegisters, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
 import { InstanceLockedError, lockDataDir, openSqliteStores } from './adapters/sqlite';
 import { shapeProblem } from './bot/activity-guard';
+import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
+import { graphToken } from './adapters/approvals/graph-token';
+
+/** The Agents Playground's config at the project's root: its mock users are the people of a local run. */
+const PLAYGROUND_CONFIG = '.m365agentsplayground.yml';
 import { createApp, type AppDeps, type BuiltApp } from './app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
@@ -102,7 +107,13 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     lock.release();
     throw err;
   }
-  const deps: AppDeps = { config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, register, clock, ids: randomIds, logger };
+  const people = new DirectoryPeople(stores.conversations, {
+    graph: config.peopleDirectory === 'graph' ? { baseUrl: config.approvals.graphBaseUrl, token: graphToken(config.approvals.graphBaseUrl) } : undefined,
+    // Locally, the people the Playground's picker offers (its committed mock users).
+    mockUsers: config.peopleDirectory === 'local' ? playgroundUsers(PLAYGROUND_CONFIG, logger) : [],
+    logger,
+  });
+  const deps: AppDeps = { config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, register, people, clock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
   try {

@@ -62,7 +62,7 @@ async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachab
 export async function sendFormNotices(deps: NotifyDeps, completed: Completed): Promise<void> {
   for (const notice of completed.notices) {
     if (notice.kind === 'now-representative') {
-      const userId = (await deps.conversations.findByEmail(notice.email))?.userId;
+      const userId = notice.person.id;
       if (!userId) {
         deps.logger.info({ entryId: completed.entry.id }, 'the incoming representative has not talked to the bot yet: not told of the handover');
         continue;

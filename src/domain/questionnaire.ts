@@ -18,7 +18,9 @@ export type QuestionType =
   /** 002 Appendix 3's 1-4 scale, each score shown with its meaning. */
   | 'score'
   /** A work email address, stored lower-cased. */
-  | 'email';
+  | 'email'
+  /** Someone in the directory: Teams' people picker gives the Entra object id; an email or UPN typed is resolved too. */
+  | 'person';
 
 export interface Choice {
   readonly value: string;
@@ -68,7 +70,8 @@ export type AnswerValue = string | number | boolean | readonly string[];
  * into words in the person's language (views/catalogue.ts).
  */
 export type Problem =
-  | { readonly code: 'required' | 'yes-or-no' | 'choose-option' | 'choose-listed' | 'date' | 'amount' | 'url' | 'email' }
+  | { readonly code: 'required' | 'yes-or-no' | 'choose-option' | 'choose-listed' | 'date' | 'amount' | 'url' | 'email' | 'person' | 'people-unavailable' }
+  | { readonly code: 'unknown-person'; readonly value: string }
   | { readonly code: 'too-long'; readonly limit: number; readonly length: number }
   | { readonly code: 'clipped'; readonly limit: number; readonly length: number }
   | { readonly code: 'date-before'; readonly other: string }
@@ -88,6 +91,7 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   list: 2000,
   score: 1,
   email: 254,
+  person: 320,
 };
 
 /** 002 Appendix 3: how well a feature of a partnership is in place. */
@@ -126,11 +130,16 @@ export interface PickedAnswers {
  * ignored. Text over a question's limit is cut to the limit (so a huge paste can
  * neither bloat the store nor push a card past Teams' size limit) and reported.
  */
+/** A person question's card has a picker and, beside it, a box to type an email: `<id>Typed`. */
+export const TYPED_SUFFIX = 'Typed';
+
 export function pickSectionAnswers(section: Section, input: Readonly<Record<string, unknown>>): PickedAnswers {
   const answers: Record<string, string> = {};
   const clipped: Record<string, Problem> = {};
   for (const q of section.questions) {
-    const raw = input[q.id];
+    const typed = q.type === 'person' ? input[`${q.id}${TYPED_SUFFIX}`] : undefined;
+    // A person typed by email wins over the picker: it is what the person just did.
+    const raw = typeof typed === 'string' && typed.trim() !== '' ? typed : input[q.id];
     if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
     const value = String(raw);
     const limit = maxLengthOf(q);
@@ -217,6 +226,9 @@ function checkValue(q: Question, value: string, answers: RawAnswers): Problem | 
       return /^https?:\/\/[^\s]+$/i.test(value) ? undefined : { code: 'url' };
     case 'email':
       return /^[^@\s,;<>()]+@[^@\s,;<>()]+\.[^@\s,;<>()]+$/.test(value) ? undefined : { code: 'email' };
+    case 'person':
+      // Who it is, the directory decides (an Entra id, an email or UPN): here only the shape of one key.
+      return /^[^\s,;<>()]{1,320}$/.test(value) ? undefined : { code: 'person' };
     case 'list':
       return splitList(value).length > MAX_LIST_ITEMS ? { code: 'list-too-long', max: MAX_LIST_ITEMS } : undefined;
     default:

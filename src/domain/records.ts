@@ -1,8 +1,8 @@
 import type { ApprovalState } from './approval';
 import type { ChangeProposal } from './change';
-import type { Person } from './person';
+import type { Person, PersonRef } from './person';
 
-export type { Person } from './person';
+export type { Person, PersonRef } from './person';
 import type { DraftStatus, PartnershipStatus } from './lifecycle';
 import type { RawAnswers } from './questionnaire';
 import type { ScreeningResult } from './screening';
@@ -26,6 +26,8 @@ export interface Draft {
   readonly subjectId?: string;
   /** The entry's reference and name when the form was started, for the card's title. */
   readonly subjectTitle?: string;
+  /** The people the person questions name, resolved through the directory, by Entra id. */
+  readonly people?: Readonly<Record<string, PersonRef>>;
   readonly ownerId: string;
   readonly ownerName: string;
   readonly status: DraftStatus;
@@ -70,6 +72,11 @@ export interface Partnership {
   /** Set by the annual assessment (DOMAIN 1.7). */
   readonly lastReviewedAt?: string;
   readonly latestAssessment?: LatestAssessment;
+  /**
+   * The representatives as people (Entra ids), once a handover has named them;
+   * the registration's free-text answers stay for what they said.
+   */
+  readonly representatives?: readonly (PersonRef & { readonly since?: string })[];
   /** Set when the exit and evaluation is completed (YYYY-MM-DD). */
   readonly endedAt?: string;
   /** A significant change waiting for the approvers (at most one at a time). */

@@ -6,11 +6,13 @@ import { applyHandover, handoverOf } from '../domain/handover';
 import { applyChanges, changesOf, isSignificantChange, type FieldChange } from '../domain/change';
 import type { ApprovalRoute } from '../domain/approval';
 import type { ApprovalRouting } from '../ports/approval-routing';
+import type { PeopleDirectory } from '../ports/people-directory';
+import { StoreUnavailableError } from '../domain/errors';
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type CompletionName, type EvaluatorName, type FlowDefinition } from '../domain/flow';
 import { canTransition, type PartnershipStatus } from '../domain/lifecycle';
-import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
-import type { Draft, Partnership, PartnershipRecord, Person } from '../domain/records';
+import { isShown, pickSectionAnswers, validateSection, type FieldErrors, type Problem, type Question, type RawAnswers } from '../domain/questionnaire';
+import type { Draft, Partnership, PartnershipRecord, Person, PersonRef } from '../domain/records';
 import { roleOn } from '../domain/roles';
 import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
@@ -40,11 +42,13 @@ export interface FormDeps {
   readonly registerOwners: readonly string[];
   /** Who decides a significant change: the same routing as proposals. */
   readonly routing: ApprovalRouting;
+  /** Who the person questions name (Entra ids, emails typed). */
+  readonly people: PeopleDirectory;
 }
 
 /** Who is to be told of a completed form, after the person has been answered. */
 export type Notice =
-  | { readonly kind: 'now-representative'; readonly email: string }
+  | { readonly kind: 'now-representative'; readonly person: PersonRef }
   | { readonly kind: 'partnership-closed' }
   | { readonly kind: 'change-proposed' };
 
@@ -169,13 +173,51 @@ export async function moveForm(deps: FormDeps, person: Person, emails: readonly 
   }
   if (step.kind === 'summary') return completeForm(deps, person, emails, flow, draft);
   const errors = { ...validateSection(step.section, answers), ...picked.clipped };
-  if (Object.keys(errors).length > 0) {
+  const found = Object.keys(errors).length === 0 ? await resolvePeople(deps, step.section.questions, answers, draft.people ?? {}) : undefined;
+  if (!found || Object.keys(found.errors).length > 0) {
     const saved = await save(deps, flow, draft, { answers });
-    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors } : saved.result;
+    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: found?.errors ?? errors } : saved.result;
   }
   const target = draft.returnToSummary ? flowStepAt(flow, 'summary') : nextFlowStep(flow, draft.step);
-  const saved = await save(deps, flow, draft, { answers, step: target.key, returnToSummary: false });
+  const saved = await save(deps, flow, draft, { answers: found.answers, people: found.people, step: target.key, returnToSummary: false });
   return saved.ok ? { kind: 'step', flow, draft: saved.draft } : saved.result;
+}
+
+/**
+ * The person questions of a section, looked up in the directory: each answer
+ * becomes the person's Entra id (an email typed is resolved to it), and who
+ * they are is kept beside the answers. Someone the directory does not know is
+ * an error under the question; a directory that cannot be asked keeps the
+ * answers and says to try again.
+ */
+async function resolvePeople(
+  deps: Pick<FormDeps, 'people'>,
+  questions: readonly Question[],
+  answers: RawAnswers,
+  known: Readonly<Record<string, PersonRef>>,
+): Promise<{ answers: RawAnswers; people: Record<string, PersonRef>; errors: FieldErrors }> {
+  const resolved: Record<string, string> = { ...answers };
+  const people: Record<string, PersonRef> = { ...known };
+  const errors: Record<string, Problem> = {};
+  for (const q of questions) {
+    const value = (answers[q.id] ?? '').trim();
+    if (q.type !== 'person' || value === '' || !isShown(q, answers)) continue;
+    let person: PersonRef | undefined;
+    try {
+      person = known[value.toLowerCase()] ?? (await deps.people.find(value));
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      errors[q.id] = { code: 'people-unavailable' };
+      continue;
+    }
+    if (!person) {
+      errors[q.id] = { code: 'unknown-person', value: value.slice(0, 100) };
+      continue;
+    }
+    resolved[q.id] = person.id;
+    people[person.id] = person;
+  }
+  return { answers: resolved, people, errors };
 }
 
 /** Edit a section from the summary; Next then returns to the summary. */
@@ -200,7 +242,7 @@ export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): 
 /** What an evaluator reads from the stored answers: recomputed whenever used, never kept from an earlier step. */
 export type Evaluation = { readonly summary: string; readonly score?: number; readonly decision?: string; readonly outcome: Readonly<Record<string, unknown>> };
 
-export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers, entry: Partnership) => Evaluation>> = {
+export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers, entry: Partnership, people: Readonly<Record<string, PersonRef>>) => Evaluation>> = {
   'assessment-scoring': (answers) => {
     const result = scoreAssessment(answers);
     return {
@@ -222,9 +264,9 @@ export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers, en
       outcome: { endDate, aimsMet: answers.aimsMet ?? '', effective: answers.effective ?? '' },
     };
   },
-  handover: (answers) => {
-    const h = handoverOf(answers);
-    return { summary: `${h.outgoingEmail} handed over to ${h.incomingEmail} from ${h.incomingStart}`, outcome: { ...h } };
+  handover: (answers, _entry, people) => {
+    const h = handoverOf(answers, people);
+    return { summary: `${h.outgoing.name} handed over to ${h.incoming.name} from ${h.incomingStart}`, outcome: { ...h } };
   },
   'change-diff': (answers, entry) => {
     const changes = changesOf(entry.answers, answers);
@@ -243,6 +285,8 @@ interface CompletionContext {
   readonly answers: RawAnswers;
   readonly person: Person;
   readonly responseId: string;
+  /** Who the response's person questions named. */
+  readonly people: Readonly<Record<string, PersonRef>>;
   /** For a significant change: who decides it. */
   readonly route?: ApprovalRoute;
 }
@@ -279,9 +323,9 @@ export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
     if (typeof closed === 'string') return closed;
     return { ...closed, updatedAt: at, endedAt: String(evaluation.outcome.endDate ?? at.slice(0, 10)) };
   },
-  'apply-handover': (entry, _evaluation, { at, answers }) => {
-    const changed = applyHandover(entry.answers, handoverOf(answers));
-    return changed ? { ...entry, updatedAt: at, answers: changed } : 'OUTGOING_NOT_A_REPRESENTATIVE';
+  'apply-handover': (entry, _evaluation, { at, answers, people }) => {
+    const changed = applyHandover(entry, handoverOf(answers, people));
+    return changed ? { ...changed, updatedAt: at } : 'OUTGOING_NOT_A_REPRESENTATIVE';
   },
   'propose-change': (entry, evaluation, { at, person, responseId, route }) => {
     const { changes, significant, reason } = evaluation.outcome as { changes: FieldChange[]; significant: boolean; reason: string };
@@ -320,7 +364,7 @@ async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnersh
 
 function noticesOf(flow: FlowDefinition, evaluation: Evaluation): Notice[] {
   if (flow.completion === 'propose-change') return evaluation.outcome.significant ? [{ kind: 'change-proposed' }] : [];
-  if (flow.completion === 'apply-handover') return [{ kind: 'now-representative', email: String(evaluation.outcome.incomingEmail) }];
+  if (flow.completion === 'apply-handover') return [{ kind: 'now-representative', person: evaluation.outcome.incoming as PersonRef }];
   if (flow.completion === 'finish-exit') return [{ kind: 'partnership-closed' }];
   return [];
 }
@@ -348,11 +392,11 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await deps.register.get(draft.subjectId ?? '');
     if (!current) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
-    evaluation = EVALUATORS[flow.evaluator](draft.answers, current);
+    evaluation = EVALUATORS[flow.evaluator](draft.answers, current, draft.people ?? {});
     // Checked again at completion: the person may have handed over, the entry may have closed meanwhile.
     const refusal = refusalToStart(flow, current, person, emails, deps.registerOwners);
     if (refusal) return { kind: 'refused', code: refusal, entry: current };
-    const changed = COMPLETIONS[flow.completion](current, evaluation, { at, months: deps.reviewIntervalMonths, answers: draft.answers, person, responseId: draft.id, route });
+    const changed = COMPLETIONS[flow.completion](current, evaluation, { at, months: deps.reviewIntervalMonths, answers: draft.answers, person, responseId: draft.id, route, people: draft.people ?? {} });
     if (typeof changed === 'string') return { kind: 'step', flow, draft, notice: changed };
     try {
       entry = await deps.register.update(changed);

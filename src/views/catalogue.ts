@@ -51,6 +51,9 @@ const EN: Words = {
     'too-long': (p) => `Please keep this under ${p.limit} characters (you entered ${p.length}).`,
     clipped: (p) => `That was ${p.length} characters; the limit is ${p.limit}, so only the first ${p.limit} were kept. Please shorten it.`,
     'list-too-long': (p) => `Please list at most ${p.max} entries.`,
+    person: () => 'Please choose a person, or type their work email.',
+    'unknown-person': (p) => `No one called ${p.value} was found in the directory. Check the email, or choose them from the list.`,
+    'people-unavailable': () => 'The directory could not be asked just now. Your answers are kept: please try again in a minute.',
   },
   say: {
     tryAgain: 'Sorry, I could not do that just now. Nothing you entered is lost: your answers are still on the card, so please try again in a minute.',

@@ -1,5 +1,5 @@
 import { flowProgress, flowStepAt, flowSteps, type FlowDefinition } from '../domain/flow';
-import { displayAnswer, isShown } from '../domain/questionnaire';
+import { displayAnswer, isShown, type Question } from '../domain/questionnaire';
 import type { Draft, Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
 import type { Completed, DueItem, FormResult } from '../use-cases/form-flow';
@@ -71,11 +71,19 @@ export function renderFormStep(result: FormResult & { kind: 'step' }, locale: Lo
             title: s.section.title,
             answers: s.section.questions
               .filter((q) => isShown(q, draft.answers))
-              .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id]) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
+              .map((q) => ({ label: q.label, value: clip(shownAnswer(q, draft) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
           }]
         : [],
     ),
   });
+}
+
+/** An answer as the summary shows it: a person by name (and email), anything else as the engine reads it back. */
+function shownAnswer(q: Question, draft: Draft): string {
+  const value = (draft.answers[q.id] ?? '').trim();
+  if (q.type !== 'person' || value === '') return displayAnswer(q, value);
+  const known = draft.people?.[value.toLowerCase()] ?? draft.people?.[value];
+  return known ? (known.email ? `${known.name} (${known.email})` : known.name) : value;
 }
 
 function completedFacts(flow: FlowDefinition, completed: Completed): { title: string; value: string }[] {

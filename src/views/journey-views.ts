@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../domain/errors';
 import { progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
-import { choicesOf, displayAnswer, isShown, maxLengthOf, type FieldErrors, type Question } from '../domain/questionnaire';
+import { choicesOf, displayAnswer, isShown, maxLengthOf, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
@@ -48,6 +48,14 @@ function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: Erro
   };
 }
 
+/** The person already chosen, so the picker shows them by name. */
+function personChoices(draft: Draft, value: string | undefined): { title: string; value: string }[] {
+  const id = (value ?? '').trim();
+  if (id === '') return [];
+  const known = draft.people?.[id.toLowerCase()] ?? draft.people?.[id];
+  return [{ title: known ? (known.email ? `${known.name} (${known.email})` : known.name) : id, value: id }];
+}
+
 export function questionView(q: Question, draft: Draft, errors: FieldErrors, locale: Locale = 'en') {
   const conditional = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
   return {
@@ -59,7 +67,8 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors, loc
     placeholder: q.placeholder ?? '',
     help: q.help ?? '',
     error: problemText(locale, errors[q.id]),
-    choices: choicesOf(q),
+    choices: q.type === 'person' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q),
+    typedId: `${q.id}${TYPED_SUFFIX}`,
   };
 }
 

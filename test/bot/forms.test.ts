@@ -200,7 +200,7 @@ describe('forms after approval', () => {
     const first = await rob.say('handover PR-2026-108');
     expect(textOf(first.card)).toContain('Representative handover: PR-2026-108');
     const answers = {
-      outgoingEmail: 'rob.rep@example.org', outgoingFinish: '2026-12-31', incomingEmail: 'Nia.New@example.org', incomingName: 'Nia New', incomingStart: '2027-01-01',
+      outgoingRepresentativeTyped: 'rob.rep@example.org', outgoingFinish: '2026-12-31', incomingRepresentativeTyped: 'Nia.New@example.org', incomingStart: '2027-01-01',
       fullBrief: 'yes', jointMeeting: 'not-possible', valueConsidered: 'yes', authority: 'To vote on the board for us', expectationsClear: 'yes', interestsDeclared: 'yes',
     };
     const wrongDates = await rob.press(first, 'Next', answersFor(first, { ...answers, incomingStart: '2026-12-01' }));
@@ -213,6 +213,7 @@ describe('forms after approval', () => {
     expect(told).toContain('Regenerate the harbour');
     const { entry, records } = await stored('e-hand');
     expect(entry?.answers.representative).toBe('Nia New <nia.new@example.org>');
+    expect(entry?.representatives).toEqual([{ id: nia.user.aadObjectId, name: 'Nia New', email: 'nia.new@example.org', since: '2027-01-01' }]);
     expect(entry?.answers.representativeStart).toBe('2027-01-01');
     expect(records.map((r) => r.kind)).toEqual(['handover']);
     expect(textOf((await nia.say('review PR-2026-108')).card)).toContain('Annual assessment: PR-2026-108');
@@ -221,8 +222,13 @@ describe('forms after approval', () => {
 
   it('a handover from someone who is not a representative of the entry changes nothing and says why', async () => {
     const first = await lena.say('handover PR-2026-101');
-    const answers = { outgoingEmail: 'nobody@example.org', outgoingFinish: '2026-12-31', incomingEmail: 'x@example.org', incomingName: 'X', incomingStart: '2027-01-01', fullBrief: 'yes', jointMeeting: 'yes', valueConsidered: 'yes', authority: 'a', expectationsClear: 'yes', interestsDeclared: 'yes' };
-    const summary = await walkToSummary(lena, first, answers);
+    const unknown = await lena.press(first, 'Next', answersFor(first, { outgoingRepresentativeTyped: 'nobody@example.org', outgoingFinish: '2026-12-31', incomingRepresentativeTyped: 'rob.rep@example.org', incomingStart: '2027-01-01' }));
+    expect(JSON.stringify(unknown.card)).toContain('No one called nobody@example.org was found in the directory');
+    expect(textOf(unknown.card)).toContain('Who hands over to whom');
+    // Lena is a person the directory knows, but not a representative of this entry.
+    const answers = { outgoingRepresentativeTyped: 'lena.lead@example.org', outgoingFinish: '2026-12-31', incomingRepresentativeTyped: 'rob.rep@example.org', incomingStart: '2027-01-01', fullBrief: 'yes', jointMeeting: 'yes', valueConsidered: 'yes', authority: 'a', expectationsClear: 'yes', interestsDeclared: 'yes' };
+    const summary = await walkToSummary(lena, unknown, answers);
+    expect(textOf(summary.card)).toContain('Lena Lead (lena.lead@example.org)');
     const refused = await lena.press(summary, 'Record the handover');
     expect(textOf(refused.card)).toContain('is not one of this partnership');
     expect((await stored('e-assess')).entry?.answers.representative).toBe('Rob Rep <rob.rep@example.org>');

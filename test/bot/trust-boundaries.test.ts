@@ -301,7 +301,7 @@ describe('Teams only, our tenant only (with an app id)', () => {
   it('the app answers a refused activity without doing anything: nothing is remembered or started', async () => {
     const stores = openMemoryStores();
     const config = loadConfig({ ...APP, APPROVERS: ANNE, LOG_LEVEL: 'silent' });
-    const built = createApp({ config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, clock: { now: () => new Date('2026-11-30T10:00:00Z') }, ids: { next: () => 'id-1' }, logger: createLogger('silent') });
+    const built = createApp({ config, journey: loadProposalJourney(), flows: loadFlows(), people: { find: async () => undefined }, ...stores, clock: { now: () => new Date('2026-11-30T10:00:00Z') }, ids: { next: () => 'id-1' }, logger: createLogger('silent') });
     const webChat = { ...messageFrom(approver, 'register'), channelId: 'webchat', from: { id: ANNE, name: 'Anne Approver' } };
     const context = new TurnContext(built.adapter as never, webChat as never);
     await built.runTurn(context);

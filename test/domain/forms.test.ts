@@ -88,15 +88,25 @@ describe('flow definitions are checked at start-up', () => {
 });
 
 describe('002 "Changing representatives": a handover on the entry', () => {
-  const handover = handoverOf({ outgoingEmail: 'Rob@Example.org', incomingEmail: 'NIA@example.org', incomingName: 'Nia', incomingStart: '2027-01-01', outgoingFinish: '2026-12-31' });
-  it('replaces the main representative', () => {
-    expect(applyHandover({ representative: 'Rob <rob@example.org>' }, handover)).toMatchObject({ representative: 'Nia <nia@example.org>', representativeStart: '2027-01-01' });
+  const rob = { id: 'id-rob', name: 'Rob', email: 'rob@example.org' };
+  const nia = { id: 'id-nia', name: 'Nia', email: 'nia@example.org' };
+  const handover = handoverOf({ outgoingRepresentative: 'id-rob', incomingRepresentative: 'id-nia', incomingStart: '2027-01-01', outgoingFinish: '2026-12-31' }, { 'id-rob': rob, 'id-nia': nia });
+  const entryWith = (answers: Record<string, string>, representatives?: { id: string; name: string }[]) => ({ ...aPartnership({ answers, representatives }), etag: '"1"' });
+  it('replaces the main representative, in words and as a person', () => {
+    const after = applyHandover(entryWith({ representative: 'Rob <rob@example.org>' }), handover);
+    expect(after?.answers).toMatchObject({ representative: 'Nia <nia@example.org>', representativeStart: '2027-01-01' });
+    expect(after?.representatives).toEqual([{ ...nia, since: '2027-01-01' }]);
   });
   it('replaces the line of another representative, keeping the rest', () => {
-    expect(applyHandover({ representative: 'Sam <sam@example.org>', otherRepresentatives: 'Ann ann@example.org\nRob rob@example.org 2025-01-01' }, handover)?.otherRepresentatives).toBe('Ann ann@example.org\nNia <nia@example.org> 2027-01-01');
+    const after = applyHandover(entryWith({ representative: 'Sam <sam@example.org>', otherRepresentatives: 'Ann ann@example.org\nRob rob@example.org 2025-01-01' }), handover);
+    expect(after?.answers.otherRepresentatives).toBe('Ann ann@example.org\nNia <nia@example.org> 2027-01-01');
+  });
+  it('replaces a representative named as a person by an earlier handover', () => {
+    const after = applyHandover(entryWith({ representative: 'Someone else' }, [{ id: 'id-rob', name: 'Rob' }]), handover);
+    expect(after?.representatives).toEqual([{ ...nia, since: '2027-01-01' }]);
   });
   it('changes nothing when the outgoing person is not a representative', () => {
-    expect(applyHandover({ representative: 'Sam <sam@example.org>' }, handover)).toBeUndefined();
+    expect(applyHandover(entryWith({ representative: 'Sam <sam@example.org>' }), handover)).toBeUndefined();
   });
 });
 

@@ -8,12 +8,15 @@ export interface GraphDouble {
   readonly url: string;
   readonly requests: { path: string; authorization?: string }[];
   setManager(userId: string, managerId: string): void;
+  /** A user `GET /users/{id | userPrincipalName}` finds. */
+  setUser(user: { id: string; displayName: string; mail?: string; userPrincipalName: string }): void;
   failWith(status: number): void;
   close(): Promise<void>;
 }
 
 export async function startGraphDouble(): Promise<GraphDouble> {
   const managers = new Map<string, string>();
+  const users: { id: string; displayName: string; mail?: string; userPrincipalName: string }[] = [];
   const requests: { path: string; authorization?: string }[] = [];
   let failure: number | undefined;
   const server: Server = createServer((req, res) => {
@@ -24,6 +27,13 @@ export async function startGraphDouble(): Promise<GraphDouble> {
       res.end(JSON.stringify(body));
     };
     if (failure) return send(failure, { error: { code: 'serviceNotAvailable', message: 'Service unavailable' } });
+    const user = /^\/v1\.0\/users\/([^/]+)$/.exec(url.pathname);
+    if (req.method === 'GET' && user) {
+      const key = decodeURIComponent(user[1]).toLowerCase();
+      const found = users.find((u) => u.id.toLowerCase() === key || u.userPrincipalName.toLowerCase() === key || u.mail?.toLowerCase() === key);
+      if (!found) return send(404, { error: { code: 'Request_ResourceNotFound', message: `Resource '${key}' does not exist` } });
+      return send(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users/$entity', ...found });
+    }
     const match = /^\/v1\.0\/users\/([^/]+)\/manager$/.exec(url.pathname);
     if (req.method !== 'GET' || !match) return send(400, { error: { code: 'BadRequest', message: 'Unsupported request' } });
     const manager = managers.get(decodeURIComponent(match[1]));
@@ -36,6 +46,7 @@ export async function startGraphDouble(): Promise<GraphDouble> {
     url: `http://127.0.0.1:${port}/v1.0`,
     requests,
     setManager: (userId, managerId) => managers.set(userId, managerId),
+    setUser: (u) => users.push(u),
     failWith: (status) => {
       failure = status;
     },

@@ -142,6 +142,7 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
       // 002 Appendix 3's 1-4 scale: a number, so a view can sort and total it.
       return { ...base, kind: 'Number' };
     case 'email':
+    case 'person':
       return { ...base, kind: 'Text' };
   }
 }
