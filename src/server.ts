@@ -14,6 +14,7 @@ import { createApp, type AppDeps, type BuiltApp } from './app';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Clock } from './ports/clock';
+import type { Records } from './ports/records';
 import type { Register } from './ports/register';
 import { loadFlows, loadProposalJourney } from './questionnaires';
 
@@ -92,12 +93,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   }
   const clock = options.clock ?? systemClock;
   let register: Register = stores.register;
+  let records: Records = stores.records;
   let stopDrain: (() => Promise<void>) | undefined;
   try {
     if (options.sharePoint) {
       // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
       // People's turns use the interactive client (gives up within about 6 s); the drain uses the patient background one.
-      const { interactive, background } = await openSharePointRegisters(options.sharePoint, logger);
+      const { interactive, background, records: sharePointRecords } = await openSharePointRegisters(options.sharePoint, logger);
+      records = sharePointRecords;
       const outbox = new OutboxRegister(interactive, stores.outbox, clock, logger, config.registerBreakSeconds * 1000, background);
       register = outbox;
       stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
@@ -113,7 +116,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     mockUsers: config.peopleDirectory === 'local' ? playgroundUsers(PLAYGROUND_CONFIG, logger) : [],
     logger,
   });
-  const deps: AppDeps = { config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, register, people, clock, ids: randomIds, logger };
+  const deps: AppDeps = { config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
   try {

@@ -1,10 +1,12 @@
+import type { FlowDefinition } from '../../domain/flow';
 import type { Journey } from '../../domain/journey';
 import type { Logger } from '../../logger';
-import { loadProposalJourney } from '../../questionnaires';
+import { loadFlows, loadProposalJourney } from '../../questionnaires';
 import { createSharePointClient } from './client';
 import { provisionLists, type ProvisionReport } from './provision';
 import { buildRegisterSchema } from './schema';
-import { INTERACTIVE_RETRY, type SharePointSettings, type SharePointSiteSettings } from './settings';
+import { INTERACTIVE_RETRY, type RetrySettings, type SharePointSettings, type SharePointSiteSettings } from './settings';
+import { SharePointRecords } from './sharepoint-records';
 import { SharePointRegister } from './sharepoint-register';
 import type { TransportDeps } from './transport';
 
@@ -22,11 +24,14 @@ export {
   type RetrySettings,
 } from './settings';
 export { SharePointRegister, RegisterNotProvisionedError, MAX_PEOPLE_PER_WRITE } from './sharepoint-register';
+export { SharePointRecords } from './sharepoint-records';
 export { SharePointUnavailableError } from './transport';
 
 export interface SharePointOptions {
   /** The questionnaires whose answers get columns; the shipped ones by default. */
   readonly journey?: Journey;
+  /** The forms whose questions label a record's answers; the shipped ones by default. */
+  readonly flows?: ReadonlyMap<string, FlowDefinition>;
   /** Tests replace fetch, sleep or randomness here. */
   readonly transport?: TransportDeps;
 }
@@ -56,20 +61,46 @@ export interface SharePointRegisters {
   readonly interactive: SharePointRegister;
   /** For background work (the outbox drain): patient, SharePoint's Retry-After honoured (settings.retry). */
   readonly background: SharePointRegister;
+  /** The Partnership Records list, on the interactive client: records are added in people's turns. */
+  readonly records: SharePointRecords;
 }
 
 /**
  * The register twice over the same list, on two clients with two retry
- * policies, checked once at start (with the patient one).
+ * policies, and the records list on the interactive one; both lists checked
+ * once at start (with the patient client).
  */
 export async function openSharePointRegisters(settings: SharePointSettings, logger?: Logger, options: SharePointOptions = {}): Promise<SharePointRegisters> {
   const transport = transportWithLogging(logger, options.transport);
   const schema = buildRegisterSchema(options.journey ?? loadProposalJourney());
-  const background = new SharePointRegister(createSharePointClient(settings, transport, settings.retry), schema, { recordKey: settings.recordKey, logger });
-  const interactive = background.withClient(createSharePointClient(settings, transport, settings.interactiveRetry ?? INTERACTIVE_RETRY));
+  const patient = createSharePointClient(settings, transport, settings.retry);
+  const quick = createSharePointClient(settings, transport, settings.interactiveRetry ?? INTERACTIVE_RETRY);
+  const background = new SharePointRegister(patient, schema, { recordKey: settings.recordKey, logger });
+  const interactive = background.withClient(quick);
+  const checkedRecords = new SharePointRecords(patient, schema, { recordKey: settings.recordKey, logger, flows: options.flows ?? loadFlows() });
   await background.checkProvisioned();
-  logger?.info({ site: settings.siteUrl, auth: settings.auth }, 'register kept in SharePoint');
-  return { interactive, background };
+  await checkedRecords.checkProvisioned();
+  logger?.info({ site: settings.siteUrl, auth: settings.auth }, 'register and records kept in SharePoint');
+  return { interactive, background, records: checkedRecords.withClient(quick) };
+}
+
+/**
+ * The Partnership Records list on SharePoint, checked at start like the
+ * register: fails fast, naming `npm run provision`, when the list or its
+ * columns are missing. Requests follow `retry` (settings.retry, the patient
+ * policy, unless told otherwise: pass settings.interactiveRetry for people's turns).
+ */
+export async function openSharePointRecords(
+  settings: SharePointSettings,
+  logger?: Logger,
+  options: SharePointOptions & { readonly retry?: RetrySettings } = {},
+): Promise<SharePointRecords> {
+  const sp = createSharePointClient(settings, transportWithLogging(logger, options.transport), options.retry ?? settings.retry);
+  const schema = buildRegisterSchema(options.journey ?? loadProposalJourney());
+  const records = new SharePointRecords(sp, schema, { recordKey: settings.recordKey, logger, flows: options.flows ?? loadFlows() });
+  await records.checkProvisioned();
+  logger?.info({ site: settings.siteUrl, auth: settings.auth }, 'records kept in SharePoint');
+  return records;
 }
 
 /** Creates or updates the register's lists, columns, indexes and views (npm run provision). */

@@ -126,6 +126,9 @@ async function ensureColumns(
     }
     indexes = await updateColumn(fields.getByInternalNameOrTitle(column.name), column, found, indexes, note, warn);
   }
+  for (const retired of spec.retired ?? []) {
+    if (byName.has(retired.name)) warn(`column ${retired.name} is ${retired.why}`);
+  }
 }
 
 async function updateColumn(

@@ -63,3 +63,35 @@ export class RecordSeal {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 }
+
+const RECORD_CONTEXT = 'partnership-register/partnership-record/v1\n';
+
+/**
+ * The seal over a whole Partnership Record (the Records list's Bot record):
+ * records are never changed once added, so all of it is sealed, and an edit
+ * made in SharePoint is detectable. Same format as the register's seal, under
+ * another context line, so neither seal can stand in for the other.
+ */
+export class WholeRecordSeal {
+  private readonly key: Buffer;
+
+  constructor(key: string) {
+    if (key.length === 0) throw new Error('the record seal needs a key');
+    this.key = Buffer.from(key, 'utf8');
+  }
+
+  private mac(record: unknown): Buffer {
+    return createHmac('sha256', this.key).update(RECORD_CONTEXT).update(canonicalJson(record)).digest();
+  }
+
+  seal(record: unknown): string {
+    return `${VERSION}.${this.mac(record).toString('base64url')}`;
+  }
+
+  verifies(record: unknown, seal: unknown): boolean {
+    if (typeof seal !== 'string' || !seal.startsWith(`${VERSION}.`)) return false;
+    const given = Buffer.from(seal.slice(VERSION.length + 1), 'base64url');
+    const expected = this.mac(record);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+}

@@ -1,6 +1,6 @@
 import type { Journey } from '../../domain/journey';
 import type { PartnershipStatus } from '../../domain/lifecycle';
-import { STATUS_CHOICE } from './labels';
+import { RECORD_TYPE_CHOICE, RECORD_TYPE_OTHER, STATUS_CHOICE } from './labels';
 import type { Question, Questionnaire } from '../../domain/questionnaire';
 import type { ScreeningOutcome } from '../../domain/screening';
 
@@ -60,7 +60,22 @@ export interface ListSpec {
   readonly titleColumn: string;
   readonly columns: readonly ColumnSpec[];
   readonly views: readonly ViewSpec[];
+  /** Columns an earlier version made that get in the way: provisioning reports them (it never deletes). */
+  readonly retired?: readonly RetiredColumn[];
 }
+
+export interface RetiredColumn {
+  readonly name: string;
+  /** Why it should go, and what to do. */
+  readonly why: string;
+}
+
+/**
+ * The earlier records schema had a Text column PartnershipId beside the
+ * Partnership lookup, whose REST name is also PartnershipId: while both exist
+ * the bot leaves the lookup empty.
+ */
+export const RECORDS_LOOKUP_CLASH = 'PartnershipId';
 
 export interface RegisterSchema {
   readonly register: ListSpec;
@@ -216,6 +231,13 @@ function registerList(journey: Journey): ListSpec {
   };
 }
 
+/**
+ * The Partnership Records list: one item per completed form (Records port).
+ * Every record is readable in its columns; the whole record is kept in
+ * BotRecord for an exact read-back. The entry's bot id has a column of its own
+ * (PartnershipBotId, indexed: `listFor` filters on it) because the lookup
+ * column Partnership already answers to "PartnershipId" in REST.
+ */
 function recordsList(): ListSpec {
   return {
     title: RECORDS_LIST,
@@ -223,22 +245,32 @@ function recordsList(): ListSpec {
     titleColumn: 'Record',
     columns: [
       { name: 'Partnership', title: 'Partnership', kind: 'Lookup', lookupList: REGISTER_LIST, indexed: true },
-      { name: 'PartnershipId', title: 'Partnership bot id', kind: 'Text', indexed: true },
-      { name: 'RecordType', title: 'Type', kind: 'Choice', indexed: true, choices: ['Decision', 'Assessment', 'Evaluation', 'Handover', 'Change'] },
+      { name: 'PartnershipBotId', title: 'Partnership (bot id)', kind: 'Text', indexed: true, description: "The register entry's bot id" },
+      { name: 'Reference', title: 'Reference', kind: 'Text', description: "The register entry's reference when the record was made" },
+      { name: 'RecordType', title: 'Type', kind: 'Choice', indexed: true, choices: [...Object.values(RECORD_TYPE_CHOICE), RECORD_TYPE_OTHER] },
       { name: 'RecordedAt', title: 'Recorded', kind: 'DateTime', indexed: true },
       { name: 'RecordedBy', title: 'Recorded by', kind: 'Text' },
-      { name: 'RecordedById', title: 'Recorded by (id)', kind: 'Text' },
+      { name: 'RecordedById', title: 'Recorded by (id)', kind: 'Text', description: 'Entra object id of the person who completed it' },
       { name: 'Summary', title: 'Summary', kind: 'Note' },
-      { name: 'Details', title: 'Details', kind: 'Note' },
-      { name: 'IdempotencyKey', title: 'Write key', kind: 'Text', indexed: true, unique: true },
-      { name: 'BotRecord', title: 'Bot record (do not edit)', kind: 'Note' },
+      { name: 'Score', title: 'Score', kind: 'Number', description: 'The average score of an assessment' },
+      { name: 'Decision', title: 'Decision', kind: 'Text' },
+      { name: 'Details', title: 'Answers', kind: 'Note', description: 'Every answer given, as the person saw the questions' },
+      { name: 'RecordId', title: 'Record id', kind: 'Text', indexed: true, unique: true },
+      { name: 'IdempotencyKey', title: 'Write key', kind: 'Text', indexed: true, unique: true, description: 'Makes a retried write find the item it already made' },
+      { name: 'BotRecord', title: 'Bot record (do not edit)', kind: 'Note', description: 'The full record as the bot keeps it; the columns above are what people read' },
     ],
     views: [
       {
         title: 'By partnership',
         query: '<GroupBy Collapse="FALSE" GroupLimit="100"><FieldRef Name="Partnership" /></GroupBy><OrderBy><FieldRef Name="RecordedAt" Ascending="FALSE" /></OrderBy>',
-        fields: ['LinkTitle', 'Partnership', 'RecordType', 'RecordedAt', 'RecordedBy', 'Summary'],
+        fields: ['LinkTitle', 'Partnership', 'Reference', 'RecordType', 'RecordedAt', 'RecordedBy', 'Summary', 'Score', 'Decision'],
         rowLimit: 100,
+      },
+    ],
+    retired: [
+      {
+        name: RECORDS_LOOKUP_CLASH,
+        why: `left by an earlier version; it has the REST name of the Partnership lookup, so the bot leaves that lookup empty while it exists. The bot never wrote it (the entry's id is in "Partnership (bot id)"): delete it in the list settings.`,
       },
     ],
   };

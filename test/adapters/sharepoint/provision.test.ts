@@ -1,4 +1,4 @@
-import { openSharePointRegister, provisionSharePoint, RECORDS_LIST, REGISTER_LIST, RegisterNotProvisionedError, buildRegisterSchema } from '../../../src/adapters/sharepoint';
+import { openSharePointRecords, openSharePointRegister, provisionSharePoint, RECORDS_LIST, REGISTER_LIST, RegisterNotProvisionedError, buildRegisterSchema } from '../../../src/adapters/sharepoint';
 import type { Journey } from '../../../src/domain/journey';
 import { loadProposalJourney } from '../../../src/questionnaires';
 import { settingsFor } from '../../doubles/sharepoint/connect';
@@ -164,5 +164,94 @@ describe('npm run provision', () => {
     await expect(openSharePointRegister(settingsFor(double))).rejects.toThrow(/"Bot id" \(PartnershipId\) column .* no longer enforces unique values/);
     await provision();
     await expect(openSharePointRegister(settingsFor(double))).resolves.toBeDefined();
+  });
+});
+
+describe('npm run provision: the Partnership Records list', () => {
+  const recordsColumn = (name: string) => column(RECORDS_LIST, name);
+
+  it('creates the records columns: a unique indexed write key and record id, the entry id indexed, typed score, the fixed type labels', async () => {
+    const report = await provision();
+
+    expect(report.warnings).toEqual([]);
+    expect(recordsColumn('IdempotencyKey')).toMatchObject({ TypeAsString: 'Text', Indexed: true, EnforceUniqueValues: true });
+    expect(recordsColumn('RecordId')).toMatchObject({ TypeAsString: 'Text', Indexed: true, EnforceUniqueValues: true });
+    expect(recordsColumn('PartnershipBotId')).toMatchObject({ TypeAsString: 'Text', Indexed: true, EnforceUniqueValues: false });
+    expect(recordsColumn('RecordType')).toMatchObject({ TypeAsString: 'Choice', Indexed: true, Choices: ['Assessment', 'Agreement checklist', 'Handover', 'Exit and evaluation', 'Change', 'Other'] });
+    expect(recordsColumn('RecordedAt')).toMatchObject({ TypeAsString: 'DateTime', Indexed: true });
+    expect(recordsColumn('Score').TypeAsString).toBe('Number');
+    for (const name of ['Reference', 'Decision', 'RecordedBy', 'RecordedById']) expect(recordsColumn(name).TypeAsString).toBe('Text');
+    for (const name of ['Summary', 'Details', 'BotRecord']) expect(recordsColumn(name).TypeAsString).toBe('Note');
+    expect(recordsColumn('Details').Title).toBe('Answers');
+    expect(recordsColumn('Title').Title).toBe('Record');
+    expect(double.site.list(RECORDS_LIST).fields.filter((f) => f.Indexed).length).toBeLessThanOrEqual(20);
+    expect(double.site.list(RECORDS_LIST).views.find((v) => v.Title === 'By partnership')!.fields).toEqual([
+      'LinkTitle',
+      'Partnership',
+      'Reference',
+      'RecordType',
+      'RecordedAt',
+      'RecordedBy',
+      'Summary',
+      'Score',
+      'Decision',
+    ]);
+
+    const again = await provision();
+    expect(again).toEqual({ changes: [], warnings: [] });
+  });
+
+  it('brings a records list provisioned by an earlier version up to date, keeping what it had, and then changes nothing', async () => {
+    await provision();
+    const records = double.site.list(RECORDS_LIST);
+    // As the earlier schema left it: no entry id, reference, score, decision or record id; its own type choices and titles.
+    for (const name of ['PartnershipBotId', 'Reference', 'Score', 'Decision', 'RecordId']) records.fields.splice(records.fields.indexOf(recordsColumn(name)), 1);
+    Object.assign(recordsColumn('RecordType'), { Choices: ['Decision', 'Assessment', 'Evaluation', 'Handover', 'Change'] });
+    Object.assign(recordsColumn('Details'), { Title: 'Details' });
+    records.views.find((v) => v.Title === 'By partnership')!.fields = ['LinkTitle', 'Partnership', 'RecordType', 'RecordedAt', 'RecordedBy', 'Summary'];
+    double.site.addFieldXml(records, '<Field Type="Text" Name="PartnershipId" DisplayName="Partnership bot id" Indexed="TRUE" />', 8);
+    const clash = {
+      list: RECORDS_LIST,
+      change:
+        'column PartnershipId is left by an earlier version; it has the REST name of the Partnership lookup, so the bot leaves that lookup empty while it exists. The bot never wrote it (the entry\'s id is in "Partnership (bot id)"): delete it in the list settings.',
+    };
+
+    const report = await provision();
+
+    expect(report.warnings).toEqual([clash]);
+    expect(report.changes).toEqual([
+      { list: RECORDS_LIST, change: 'added column "Partnership (bot id)" (PartnershipBotId, Text, indexed)' },
+      { list: RECORDS_LIST, change: 'added column "Reference" (Reference, Text)' },
+      { list: RECORDS_LIST, change: 'updated column "Type": choices' },
+      { list: RECORDS_LIST, change: 'added column "Score" (Score, Number)' },
+      { list: RECORDS_LIST, change: 'added column "Decision" (Decision, Text)' },
+      { list: RECORDS_LIST, change: 'updated column "Answers": title' },
+      { list: RECORDS_LIST, change: 'added column "Record id" (RecordId, Text, indexed, unique)' },
+      { list: RECORDS_LIST, change: 'updated view "By partnership": columns' },
+    ]);
+    // A choice is never removed: the earlier ones follow ours.
+    expect(recordsColumn('RecordType').Choices).toEqual(['Assessment', 'Agreement checklist', 'Handover', 'Exit and evaluation', 'Change', 'Other', 'Decision', 'Evaluation']);
+    expect(recordsColumn('RecordId')).toMatchObject({ Indexed: true, EnforceUniqueValues: true });
+    expect(recordsColumn('PartnershipId').TypeAsString).toBe('Text');
+    expect(await provision()).toEqual({ changes: [], warnings: [clash] });
+    await expect(openSharePointRecords(settingsFor(double))).resolves.toBeDefined();
+
+    records.fields.splice(records.fields.indexOf(recordsColumn('PartnershipId')), 1);
+    expect(await provision()).toEqual({ changes: [], warnings: [] });
+  });
+
+  it('never passes 20 indexes on the records list: a column it cannot index is reported, and the bot then refuses to start', async () => {
+    await provision();
+    const records = double.site.list(RECORDS_LIST);
+    records.fields.splice(records.fields.indexOf(recordsColumn('RecordId')), 1);
+    // Someone indexed columns of their own until the list had 20.
+    const indexed = records.fields.filter((f) => f.Indexed).length;
+    for (let i = 0; i < 20 - indexed; i++) double.site.addFieldXml(records, `<Field Type="Text" Name="Local${i}" DisplayName="Local ${i}" Indexed="TRUE" />`, 8);
+
+    const report = await provision();
+
+    expect(report.warnings).toEqual([{ list: RECORDS_LIST, change: 'column RecordId added without its index: the list already has 20 indexed columns' }]);
+    expect(records.fields.filter((f) => f.Indexed).length).toBe(20);
+    await expect(openSharePointRecords(settingsFor(double))).rejects.toThrow(/"Record id" \(RecordId\) column .* no longer enforces unique values or is indexed .*npm run provision/);
   });
 });

@@ -1,9 +1,11 @@
 import {
   DEFAULT_RETRY,
   INTERACTIVE_RETRY,
+  openSharePointRecords,
   openSharePointRegister,
   provisionSharePoint,
   type RetrySettings,
+  type SharePointRecords,
   type SharePointRegister,
   type SharePointSettings,
 } from '../../../src/adapters/sharepoint';
@@ -34,6 +36,8 @@ export function settingsFor(double: SharePointDouble, retry: Partial<RetrySettin
 export interface RegisterOnDouble {
   readonly double: SharePointDouble;
   readonly register: SharePointRegister;
+  /** The Partnership Records list on the same site, with the same retry policy. */
+  readonly records: SharePointRecords;
   readonly settings: SharePointSettings;
 }
 
@@ -63,8 +67,9 @@ export function provisionedDouble(options: SharePointDoubleOptions = {}) {
       double.site.restore(provisioned);
       const settings = settingsFor(double, retry);
       const register = await openSharePointRegister(settings, logger);
+      const records = await openSharePointRecords(settings, logger);
       double.requests.splice(0);
-      return { double, settings, register };
+      return { double, settings, register, records };
     },
     async close(): Promise<void> {
       if (started) await (await started).double.close();
