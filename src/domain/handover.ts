@@ -39,7 +39,11 @@ export function applyHandover(entry: Partnership, handover: Handover): Partnersh
   const others = (answers.otherRepresentatives ?? '').split(/\r?\n/);
   const otherLine = others.findIndex((line) => names(line, outgoing));
   const isMain = names(answers.representative ?? '', outgoing);
-  if (inList < 0 && otherLine < 0 && !isMain) return undefined;
+  if (inList < 0 && otherLine < 0 && !isMain) {
+    // Applied already (a retry after the entry changed): the incoming person is in place.
+    const inPlace = listed.some((r) => r.id.toLowerCase() === incoming.id.toLowerCase());
+    return inPlace ? entry : undefined;
+  }
   if (isMain) {
     answers.representative = written(incoming);
     answers.representativeStart = handover.incomingStart;

@@ -385,6 +385,17 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
     const saved = await save(deps, flow, draft, { step: invalid.key, returnToSummary: true });
     return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: invalid.errors } : saved.result;
   }
+  // The record is written after the entry changed, under an id of the response's own: if it is there, a
+  // completion that lost its answer (or crashed before marking the response done) is finished, not repeated.
+  const recordId = `${flow.id}:${draft.id}`;
+  const done = (await deps.records.listFor(draft.subjectId ?? '')).find((r) => r.id === recordId);
+  if (done) {
+    const current = await deps.register.get(done.subjectId);
+    const saved = await save(deps, flow, draft, { status: 'submitted' });
+    if (!saved.ok) return saved.result;
+    if (!current) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
+    return { kind: 'completed', flow, draft: saved.draft, completed: { entry: current, record: done, notices: [] } };
+  }
   const at = deps.clock.now().toISOString();
   const route = flow.completion === 'propose-change' ? await deps.routing.routeFor(person, false) : undefined;
   let entry: Partnership | undefined;
@@ -408,7 +419,7 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
   if (!entry || !evaluation) return { kind: 'refused', code: 'VERSION_CONFLICT' };
   const record = await deps.records.add(
     {
-      id: deps.ids.next(),
+      id: recordId,
       kind: flow.id,
       subjectId: entry.id,
       reference: entry.reference,

@@ -90,6 +90,7 @@ describe('forms after approval', () => {
     await seed({ id: 'e-closed', reference: 'PR-2026-106', name: 'Old Closed Board', status: 'closed', ...people });
     await seed({ id: 'e-hand', reference: 'PR-2026-108', name: 'Harbour Regeneration Board', ...people, answers: { ...people.answers, aims: 'Regenerate the harbour' } });
     await seed({ id: 'e-end', reference: 'PR-2026-109', name: 'Winter Shelter Partnership', ...people });
+    await seed({ id: 'e-retry', reference: 'PR-2026-111', name: 'Riverbank Retry Partnership', ...people });
     await seed({ id: 'e-change', reference: 'PR-2026-110', name: 'Library Friends Network', ...people, answers: { ...people.answers, financialContribution: '12500', meetingLocation: 'Old Town Hall' } });
   });
   afterAll(async () => {
@@ -326,5 +327,22 @@ describe('forms after approval', () => {
     expect(entry?.changeLog).toHaveLength(1);
     expect(records.filter((r) => r.kind === 'change' && r.decision === 'approve')).toHaveLength(1);
     expect(lena.cardsReceived().some((c) => textOf(c.card).includes('Your change has been decided'))).toBe(true);
+  });
+
+  it('a completion whose answer was lost (the response left unfinished) finishes on the next press without a second record', async () => {
+    const first = await lena.say('agreement PR-2026-111');
+    const summary = await walkToSummary(lena, first, agreementAnswers());
+    expect(textOf((await lena.press(summary, 'Record the checklist')).card)).toContain('Agreement checklist recorded');
+    // As if the process stopped after the entry and the record were written, before the response was marked done.
+    const stores = openSqliteStores(join(bot.dataDir, 'register.sqlite'));
+    const response = (await stores.drafts.listByOwner(lena.user.aadObjectId)).find((d) => d.subjectId === 'e-retry')!;
+    const reopened = await stores.drafts.update({ ...response, status: 'draft' });
+    stores.close();
+    const complete = actionsOf(summary.card).find((a) => a.title === 'Record the checklist')!;
+    const again = await lena.invoke(complete.verb, { ...complete.data, version: reopened.version }, summary.messageId);
+    expect(textOf(again.body.value)).toContain('Agreement checklist recorded');
+    const { records, audit } = await stored('e-retry');
+    expect(records).toHaveLength(1);
+    expect(audit.filter((a) => a.action === 'agreement.completed')).toHaveLength(1);
   });
 });
