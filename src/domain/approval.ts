@@ -7,7 +7,17 @@ import type { Person } from './person';
 export type Decision = 'approve' | 'request-changes' | 'reject';
 
 /** Why the route is not the usual one, said on the card (views put it into words). */
-export type RouteNote = 'local-mode' | 'no-manager' | 'manager-is-second-stage';
+export type RouteNote = 'local-mode' | 'no-manager' | 'manager-is-second-stage' | 'additional-funds';
+
+/**
+ * Whether a proposal goes to the senior management stage: when it is
+ * significant (000 "Significant partnerships"), and when it needs additional
+ * funds, whether or not it is significant (002 "Resource Implications": the
+ * senior management team must agree).
+ */
+export function needsSeniorStage(significant: boolean, answers: Readonly<Record<string, string>>): boolean {
+  return significant || (answers.funding ?? '').trim() === 'additional';
+}
 
 export interface ApprovalRoute {
   /** Entra object ids (or emails) who may decide at each stage; stage 1 first. */

@@ -1,5 +1,6 @@
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { firstStep, nextStep, previousStep, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { needsSeniorStage } from '../domain/approval';
 import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, Person } from '../domain/records';
 import { screenArrangement } from '../domain/screening';
@@ -209,7 +210,10 @@ async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Pro
     return { kind: 'step', draft: saved.draft, notice: 'OUTCOME_CHANGED' };
   }
   const now = deps.clock.now().toISOString();
-  const route = await deps.routing.routeFor(person, significance.significant);
+  const senior = needsSeniorStage(significance.significant, draft.answers);
+  const routed = await deps.routing.routeFor(person, senior);
+  // Said on the card when only the resources send it to senior management.
+  const route = senior && !significance.significant && routed.stages.length > 1 && !routed.routeNote ? { ...routed, routeNote: 'additional-funds' as const } : routed;
   const fields = {
     name: draft.answers.name ?? '',
     status: 'proposed' as const,

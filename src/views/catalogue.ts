@@ -72,6 +72,7 @@ const EN: Words = {
       'local-mode': 'Local mode: no approvers are configured, so you approve your own proposals.',
       'no-manager': 'Your line manager could not be found in the directory, so this went to the central approvers.',
       'manager-is-second-stage': 'Your line manager is the second-stage approver, so the first stage went to the central approvers.',
+      'additional-funds': 'Additional funds are needed, so senior management decides a second stage (even though it is not significant).',
     },
     tamperedHeading: 'A register item needs checking',
     tampered: (name) =>

@@ -395,6 +395,26 @@ describe('submitting', () => {
     expect(item.significant).toBe(true);
   });
 
+  it('002 "Resource Implications": additional funds send a proposal that is not significant to the senior management stage, saying why', async () => {
+    const { deps, stores } = setUp();
+    const senior = { ...deps, routing: new ConfigRouting({ approvers: ['user-approver'], secondStageApprovers: ['user-senior'], localMode: false }) };
+    const atSummary = await advanceTo(senior, alice, await startedDraft(senior), 'summary', proposalAnswers({ funding: 'additional' }));
+    expect(atSummary.significance?.significant).toBe(false);
+    expect((await press(senior, alice, atSummary, 'next')).kind).toBe('submitted');
+    const [item] = await stores.register.listByProposer(alice.id);
+    expect(item.approval?.route.stages).toEqual([['user-approver'], ['user-senior']]);
+    expect(item.approval?.route.routeNote).toBe('additional-funds');
+  });
+
+  it('keeps a proposal within existing budget and not significant to one stage', async () => {
+    const { deps, stores } = setUp();
+    const senior = { ...deps, routing: new ConfigRouting({ approvers: ['user-approver'], secondStageApprovers: ['user-senior'], localMode: false }) };
+    const atSummary = await advanceTo(senior, alice, await startedDraft(senior), 'summary', proposalAnswers({ funding: 'existing' }));
+    await press(senior, alice, atSummary, 'next');
+    const [item] = await stores.register.listByProposer(alice.id);
+    expect(item.approval?.route.stages).toEqual([['user-approver']]);
+  });
+
   it('offers Edit only for the sections the summary shows: a screening section is refused', async () => {
     const { deps, stores } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
