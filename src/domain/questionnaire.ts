@@ -46,6 +46,11 @@ export interface Question {
   readonly showIf?: ShowIf;
   /** For dates: must be on or after the date answered to this question. */
   readonly notBefore?: string;
+  /**
+   * Answers that cannot both be true: this answer being `when` while an earlier
+   * question of the section is `equals` is shown as a problem on the card.
+   */
+  readonly contradicts?: readonly { readonly when: string; readonly question: string; readonly equals: string }[];
   /** Free-form tags the rules of a questionnaire read (e.g. screening effects). */
   readonly rule?: Readonly<Record<string, string>>;
 }
@@ -75,7 +80,8 @@ export type Problem =
   | { readonly code: 'too-long'; readonly limit: number; readonly length: number }
   | { readonly code: 'clipped'; readonly limit: number; readonly length: number }
   | { readonly code: 'date-before'; readonly other: string }
-  | { readonly code: 'list-too-long'; readonly max: number };
+  | { readonly code: 'list-too-long'; readonly max: number }
+  | { readonly code: 'contradicts'; readonly other: string; readonly answer: string };
 export type FieldErrors = Readonly<Record<string, Problem>>;
 
 export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
@@ -236,6 +242,13 @@ function checkValue(q: Question, value: string, answers: RawAnswers): Problem | 
   }
 }
 
+function contradiction(section: Section, q: Question, value: string, answers: RawAnswers): Problem | undefined {
+  const clash = q.contradicts?.find((c) => c.when === value && (answers[c.question] ?? '').trim() === c.equals);
+  if (!clash) return undefined;
+  const other = section.questions.find((o) => o.id === clash.question);
+  return { code: 'contradicts', other: other?.label ?? clash.question, answer: other ? displayAnswer(other, clash.equals) : clash.equals };
+}
+
 /** Validates one section's raw answers: the message per question id, empty when valid. */
 export function validateSection(section: Section, answers: RawAnswers): FieldErrors {
   const errors: Record<string, Problem> = {};
@@ -247,7 +260,7 @@ export function validateSection(section: Section, answers: RawAnswers): FieldErr
       if (q.required) errors[q.id] = { code: 'required' };
       continue;
     }
-    const problem = checkValue(q, value, answers);
+    const problem = checkValue(q, value, answers) ?? contradiction(section, q, value, answers);
     if (problem) errors[q.id] = problem;
   }
   return errors;
@@ -363,6 +376,9 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
         }
       } else if (question.showIf && (typeof question.showIf.equals !== 'string' || question.showIf.equals === '')) {
         fail(`${qp}.showIf.equals`, 'must be a non-empty string');
+      }
+      for (const [ci, c] of (question.contradicts ?? []).entries()) {
+        if (!local.has(c.question)) fail(`${qp}.contradicts[${ci}].question`, `must name an earlier question of the same section, not "${c.question}"`);
       }
       if (question.notBefore && !takenIds.has(question.notBefore)) {
         fail(`${qp}.notBefore`, `must name an earlier question, not "${question.notBefore}"`);

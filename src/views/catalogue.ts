@@ -52,6 +52,7 @@ const EN: Words = {
     clipped: (p) => `That was ${p.length} characters; the limit is ${p.limit}, so only the first ${p.limit} were kept. Please shorten it.`,
     'list-too-long': (p) => `Please list at most ${p.max} entries.`,
     person: () => 'Please choose a person, or type their work email.',
+    contradicts: (p) => `This does not agree with "${p.other}" (${p.answer}). Please check both answers.`,
     'unknown-person': (p) => `No one called ${p.value} was found in the directory. Check the email, or choose them from the list.`,
     'people-unavailable': () => 'The directory could not be asked just now. Your answers are kept: please try again in a minute.',
   },

@@ -3,7 +3,8 @@ import { FEATURES, featureKey, scoreAssessment } from '../../src/domain/assessme
 import { flowSteps } from '../../src/domain/flow';
 import { displayAnswer, validateSection } from '../../src/domain/questionnaire';
 import { roleOn } from '../../src/domain/roles';
-import { loadFlows } from '../../src/questionnaires';
+import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
+import { problemText } from '../../src/views/catalogue';
 import { checkFlow } from '../../src/questionnaires/flow-schema';
 import assessment from '../../src/questionnaires/assessment.flow.json';
 import { tasksFor } from '../../src/domain/due';
@@ -132,5 +133,22 @@ describe('answers read back as people write them', () => {
     expect(displayAnswer({ id: 'd', label: 'D', type: 'date' }, '2026-04-01')).toBe('1 Apr 2026');
     expect(displayAnswer({ id: 'a', label: 'A', type: 'amount' }, '£12,000')).toBe('£12,000');
     expect(displayAnswer({ id: 'a', label: 'A', type: 'amount' }, '12000.5')).toBe('£12,000.50');
+  });
+});
+
+describe('contradictions are caught on the card', () => {
+  const identity = loadProposalJourney().registration.sections.find((s) => s.id === 'identity')!;
+  const base = { name: 'x', accountableBody: 'x', partnerOrganisations: 'x', dateFormed: '2026-04-01', lifeSpan: '3 years' };
+  it.each([
+    ['category statutory but "statutory: no"', { category: 'statutory', statutory: 'no' }, '"Category" (Statutory)'],
+    ['"statutory: yes" but a community-based category', { category: 'community', statutory: 'yes' }, 'community-based'],
+  ])('%s', (_label, answers, shown) => {
+    const problem = validateSection(identity, { ...base, ...answers }).statutory;
+    expect(problem).toMatchObject({ code: 'contradicts' });
+    expect(problemText('en', problem)).toContain(shown);
+  });
+  it('accepts answers that agree', () => {
+    expect(validateSection(identity, { ...base, category: 'statutory', statutory: 'yes' }).statutory).toBeUndefined();
+    expect(validateSection(identity, { ...base, category: 'network', statutory: 'no' }).statutory).toBeUndefined();
   });
 });
