@@ -116,7 +116,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     mockUsers: config.peopleDirectory === 'local' ? playgroundUsers(PLAYGROUND_CONFIG, logger) : [],
     logger,
   });
-  const deps: AppDeps = { config, journey: loadProposalJourney(), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
+  const deps: AppDeps = { config, journey: loadProposalJourney({ fundingThreshold: config.fundingThreshold }), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
   const built = createApp(deps);
   const server = buildServer(config, built, logger);
   try {

@@ -6,7 +6,7 @@ import change from './change.flow.json';
 import exit from './exit.flow.json';
 import handover from './handover.flow.json';
 import { checkFlow } from './flow-schema';
-import { checkQuestionnaire } from '../domain/questionnaire';
+import { checkQuestionnaire, type Questionnaire } from '../domain/questionnaire';
 import registration from './registration.json';
 import screening from './screening.json';
 import significance from './significance.json';
@@ -16,13 +16,22 @@ import significance from './significance.json';
  * edit fails at start-up naming the file and the path. Question ids are unique
  * across the whole journey: they key the answers of a draft.
  */
-export function loadProposalJourney(): Journey {
+export function loadProposalJourney(options: { readonly fundingThreshold?: number } = {}): Journey {
   const ids = new Set<string>();
   return buildJourney(
     checkQuestionnaire('src/questionnaires/screening.json', screening, ids),
-    checkQuestionnaire('src/questionnaires/significance.json', significance, ids),
+    withThreshold(checkQuestionnaire('src/questionnaires/significance.json', significance, ids), options.fundingThreshold ?? 50_000),
     checkQuestionnaire('src/questionnaires/registration.json', registration, ids),
   );
+}
+
+/** The significance threshold is configuration (SIGNIFICANT_FUNDING_THRESHOLD): the question shows the one in force. */
+function withThreshold(questionnaire: Questionnaire, threshold: number): Questionnaire {
+  const pounds = `£${threshold.toLocaleString('en-GB')}`;
+  return {
+    ...questionnaire,
+    sections: questionnaire.sections.map((s) => ({ ...s, questions: s.questions.map((q) => (q.help?.includes('{threshold}') ? { ...q, help: q.help.replace('{threshold}', pounds) } : q)) })),
+  };
 }
 
 /**

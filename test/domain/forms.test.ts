@@ -152,3 +152,12 @@ describe('contradictions are caught on the card', () => {
     expect(validateSection(identity, { ...base, category: 'network', statutory: 'no' }).statutory).toBeUndefined();
   });
 });
+
+describe('000 "Significant partnerships": the funding question says what it means', () => {
+  it('asks for the total and shows the threshold in force', () => {
+    const q = loadProposalJourney({ fundingThreshold: 75_000 }).significance.sections.flatMap((s) => s.questions).find((x) => x.id === 'fundingAtRisk')!;
+    expect(q.label).toMatch(/^In total/);
+    expect(q.help).toContain('Over £75,000 in total makes the partnership significant');
+    expect(loadProposalJourney().significance.sections.flatMap((s) => s.questions).find((x) => x.id === 'fundingAtRisk')!.help).toContain('£50,000');
+  });
+});
