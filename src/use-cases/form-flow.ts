@@ -1,5 +1,5 @@
 import { agreementGaps } from '../domain/agreement';
-import { nextReviewDue, REFERENCE_PATTERN } from '../domain/approval';
+import { nextReviewDue, REFERENCE_PATTERN, samePerson } from '../domain/approval';
 import { scoreAssessment } from '../domain/assessment';
 import { soonestFirst, tasksFor, type Task } from '../domain/due';
 import { applyHandover, handoverOf } from '../domain/handover';
@@ -133,7 +133,7 @@ type Loaded = { readonly ok: true; readonly flow: FlowDefinition; readonly draft
 async function loadForAction(deps: FormDeps, person: Person, ref: CardRef): Promise<Loaded> {
   const draft = await deps.drafts.get(ref.draftId);
   if (!draft) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
-  if (draft.ownerId !== person.id) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
+  if (!samePerson(draft.ownerId, person.id)) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
   const flow = draft.flowId ? deps.flows.get(draft.flowId) : undefined;
   if (!flow) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
   if (draft.status === 'submitted') return { ok: false, result: { kind: 'refused', code: 'ALREADY_SUBMITTED' } };
@@ -234,7 +234,7 @@ export async function editFormSection(deps: FormDeps, person: Person, ref: CardR
 export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): Promise<FormResult> {
   const flow = draft.flowId ? deps.flows.get(draft.flowId) : undefined;
   if (!flow) return { kind: 'refused', code: 'DRAFT_NOT_FOUND' };
-  if (draft.ownerId !== person.id) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
+  if (!samePerson(draft.ownerId, person.id)) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
   if (draft.status === 'submitted') return { kind: 'refused', code: 'ALREADY_SUBMITTED' };
   return { kind: 'step', flow, draft: { ...draft, step: flowStepAt(flow, draft.step).key } };
 }

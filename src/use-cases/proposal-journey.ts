@@ -1,6 +1,6 @@
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { firstStep, nextStep, previousStep, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
-import { needsSeniorStage } from '../domain/approval';
+import { needsSeniorStage, samePerson } from '../domain/approval';
 import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, Person } from '../domain/records';
 import { screenArrangement } from '../domain/screening';
@@ -62,7 +62,7 @@ type Loaded = { readonly ok: true; readonly draft: Draft } | { readonly ok: fals
 async function loadForAction(deps: JourneyDeps, person: Person, ref: CardRef): Promise<Loaded> {
   const draft = await deps.drafts.get(ref.draftId);
   if (!draft) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
-  if (draft.ownerId !== person.id) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
+  if (!samePerson(draft.ownerId, person.id)) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
   if (draft.status === 'submitted') return { ok: false, result: { kind: 'refused', code: 'ALREADY_SUBMITTED', draft } };
   // A step since removed from a questionnaire resumes at the summary, as the card showed it.
   const current = { ...draft, step: stepAt(deps.journey, draft.step).key };
@@ -178,7 +178,7 @@ export async function editSection(deps: JourneyDeps, person: Person, ref: CardRe
 export async function resumeDraft(deps: JourneyDeps, person: Person, draftId: string): Promise<JourneyResult> {
   const draft = await deps.drafts.get(draftId);
   if (!draft) return { kind: 'refused', code: 'DRAFT_NOT_FOUND' };
-  if (draft.ownerId !== person.id) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
+  if (!samePerson(draft.ownerId, person.id)) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
   if (draft.status === 'submitted') return { kind: 'refused', code: 'ALREADY_SUBMITTED', draft };
   return { kind: 'step', draft };
 }
