@@ -33,3 +33,16 @@ export const RECORD_TYPE_OTHER = 'Other';
 export function recordTypeLabel(kind: string): string {
   return Object.prototype.hasOwnProperty.call(RECORD_TYPE_CHOICE, kind) ? RECORD_TYPE_CHOICE[kind] : RECORD_TYPE_OTHER;
 }
+
+/**
+ * The Category Choice column's values, by category code, in 002's priority
+ * order (statutory first). Fixed here, not taken from the registration card's
+ * words, so rewording a choice on the card never breaks reading an item or a
+ * view. A category added to the questionnaire later gets a column value from
+ * its card title and rank (see schema.ts rankedChoices).
+ */
+export const CATEGORY_CHOICE: Readonly<Record<string, string>> = {
+  statutory: '1. Statutory',
+  community: '2. Non-statutory: community-based',
+  network: '3. Non-statutory: network group or forum',
+};

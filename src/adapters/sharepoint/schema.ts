@@ -1,6 +1,6 @@
 import type { Journey } from '../../domain/journey';
 import type { PartnershipStatus } from '../../domain/lifecycle';
-import { RECORD_TYPE_CHOICE, RECORD_TYPE_OTHER, STATUS_CHOICE } from './labels';
+import { CATEGORY_CHOICE, RECORD_TYPE_CHOICE, RECORD_TYPE_OTHER, STATUS_CHOICE } from './labels';
 import type { Question, Questionnaire } from '../../domain/questionnaire';
 import type { ScreeningOutcome } from '../../domain/screening';
 
@@ -109,7 +109,7 @@ export const CORE_ANSWER_COLUMN: Readonly<Record<string, string>> = {
  * alphabetically, so each choice carries its rank ("1. Statutory").
  */
 export function rankedChoices(question: Question | undefined): { value: string; label: string }[] {
-  return (question?.choices ?? []).map((c, i) => ({ value: c.value, label: `${i + 1}. ${c.title}` }));
+  return (question?.choices ?? []).map((c, i) => ({ value: c.value, label: CATEGORY_CHOICE[c.value] ?? `${i + 1}. ${c.title}` }));
 }
 
 function questionById(questionnaire: Questionnaire, id: string): Question | undefined {

@@ -1,6 +1,7 @@
 import { DEFAULT_RETRY, INTERACTIVE_RETRY, sharePointSettings, sharePointSiteSettings } from '../../../src/adapters/sharepoint';
 import { scopeFor } from '../../../src/adapters/sharepoint/auth';
 import { ConfigError } from '../../../src/config';
+import { rankedChoices } from '../../../src/adapters/sharepoint/schema';
 
 const site = 'https://contoso.sharepoint.com/sites/partnerships';
 /** As `openssl rand -base64 48` makes one. */
@@ -84,5 +85,12 @@ describe('SharePoint settings', () => {
 
   it('asks for a token for the tenant’s SharePoint, not for the site', () => {
     expect(scopeFor(site)).toBe('https://contoso.sharepoint.com/.default');
+  });
+});
+
+describe('the Category column keeps its own words', () => {
+  it('maps category codes to fixed Choice values, whatever the card says', () => {
+    const reworded = { id: 'category', label: 'Category', type: 'choice' as const, choices: [{ value: 'statutory', title: 'Required by law' }, { value: 'community', title: 'Community' }, { value: 'network', title: 'Forum' }, { value: 'new', title: 'Something new' }] };
+    expect(rankedChoices(reworded).map((c) => c.label)).toEqual(['1. Statutory', '2. Non-statutory: community-based', '3. Non-statutory: network group or forum', '4. Something new']);
   });
 });
