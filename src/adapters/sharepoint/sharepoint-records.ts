@@ -11,8 +11,7 @@ import { RECORD_TYPE_CHOICE, recordTypeLabel } from './labels';
 import { WholeRecordSeal } from './record-seal';
 import { RECORDS_LIST, RECORDS_LOOKUP_CLASH, REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
 import { RegisterNotProvisionedError } from './sharepoint-register';
-import { failureOf, isDuplicateValue, type SharePointFailure } from './sp-errors';
-import { SharePointUnavailableError } from './transport';
+import { failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 
 /**
  * The Records port on the Partnership Records list: one item per completed form.
@@ -350,20 +349,11 @@ export class SharePointRecords implements Records {
   }
 
   /** Domain errors pass through; SharePoint being unreachable, throttling past our retries, or refusing us becomes STORE_UNAVAILABLE. */
-  private async guarded<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw await this.translate(err, await failureOf(err));
-    }
+  private guarded<T>(work: () => Promise<T>): Promise<T> {
+    return guardedCall(work, RECORDS_LIST, this.logger);
   }
 
   private async translate(err: unknown, failure: SharePointFailure | undefined): Promise<unknown> {
-    if (!failure) return err;
-    if (failure.status === 429 || failure.status === 401 || failure.status === 403 || failure.status >= 500) {
-      this.logger?.error({ status: failure.status, code: failure.code, message: failure.message }, 'SharePoint refused a records request');
-      return new SharePointUnavailableError(`SharePoint answered ${failure.status} ${failure.code}: ${failure.message}`, { cause: err });
-    }
-    return err;
+    return unavailableOr(err, failure, RECORDS_LIST, this.logger);
   }
 }

@@ -9,7 +9,7 @@ import type { SPFI } from './client';
 import { ItemMapper, highestReference, peopleOf, type ItemValues } from './columns';
 import { RecordSeal } from './record-seal';
 import { REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
-import { failureOf, isDuplicateValue, type SharePointFailure } from './sp-errors';
+import { failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 import { SharePointUnavailableError } from './transport';
 
 /**
@@ -322,21 +322,12 @@ export class SharePointRegister implements Register {
   }
 
   /** Domain errors pass through; SharePoint being unreachable, throttling past our retries, or refusing us becomes STORE_UNAVAILABLE. */
-  private async guarded<T>(work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (err) {
-      throw await this.translate(err, await failureOf(err));
-    }
+  private guarded<T>(work: () => Promise<T>): Promise<T> {
+    return guardedCall(work, REGISTER_LIST, this.logger);
   }
 
   private async translate(err: unknown, failure: SharePointFailure | undefined): Promise<unknown> {
-    if (!failure) return err;
-    if (failure.status === 429 || failure.status === 401 || failure.status === 403 || failure.status >= 500) {
-      this.logger?.error({ status: failure.status, code: failure.code, message: failure.message }, 'SharePoint refused a register request');
-      return new SharePointUnavailableError(`SharePoint answered ${failure.status} ${failure.code}: ${failure.message}`, { cause: err });
-    }
-    return err;
+    return unavailableOr(err, failure, REGISTER_LIST, this.logger);
   }
 }
 

@@ -1,4 +1,5 @@
-import { AFTER_UNKNOWN_OUTCOME } from './transport';
+import type { Logger } from '../../logger';
+import { AFTER_UNKNOWN_OUTCOME, SharePointUnavailableError } from './transport';
 
 /**
  * What SharePoint said when a request failed: the HTTP status and the code of
@@ -45,4 +46,28 @@ export function isDuplicateValue(failure: SharePointFailure | undefined): boolea
 
 export function isQueryThrottled(failure: SharePointFailure | undefined): boolean {
   return failure !== undefined && failure.code.includes('SPQueryThrottledException');
+}
+
+/**
+ * What a failed request means to the bot: SharePoint unreachable, throttling
+ * past our retries, or refusing us (429, 401, 403, 5xx) becomes a
+ * SharePointUnavailableError (STORE_UNAVAILABLE: kept for later, or "try
+ * again"); anything else (a 412, a duplicate value) passes through as it is.
+ */
+export function unavailableOr(err: unknown, failure: SharePointFailure | undefined, list: string, logger?: Logger): unknown {
+  if (!failure) return err;
+  if (failure.status === 429 || failure.status === 401 || failure.status === 403 || failure.status >= 500) {
+    logger?.error({ status: failure.status, code: failure.code, message: failure.message, list }, 'SharePoint refused a request');
+    return new SharePointUnavailableError(`SharePoint answered ${failure.status} ${failure.code}: ${failure.message}`, { cause: err });
+  }
+  return err;
+}
+
+/** Runs a call against one list, its failures translated by unavailableOr. */
+export async function guardedCall<T>(work: () => Promise<T>, list: string, logger?: Logger): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw unavailableOr(err, await failureOf(err), list, logger);
+  }
 }
