@@ -11,7 +11,7 @@ import { RECORD_TYPE_CHOICE, recordTypeLabel } from './labels';
 import { WholeRecordSeal } from './record-seal';
 import { RECORDS_LIST, RECORDS_LOOKUP_CLASH, REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
 import { RegisterNotProvisionedError } from './sharepoint-register';
-import { failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
+import { checkedOnce, failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 
 /**
  * The Records port on the Partnership Records list: one item per completed form.
@@ -171,11 +171,7 @@ export class SharePointRecords implements Records {
   }
 
   private prepared(): Promise<void> {
-    this.shared.ready ??= this.checkProvisioned().catch((err: unknown) => {
-      this.shared.ready = undefined;
-      throw err;
-    });
-    return this.shared.ready;
+    return checkedOnce(this.shared, () => this.checkProvisioned());
   }
 
   async add(record: PartnershipRecord, idempotencyKey: string): Promise<PartnershipRecord> {

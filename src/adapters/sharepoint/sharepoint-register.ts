@@ -9,7 +9,7 @@ import type { SPFI } from './client';
 import { ItemMapper, highestReference, peopleOf, type ItemValues } from './columns';
 import { RecordSeal } from './record-seal';
 import { REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
-import { failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
+import { checkedOnce, failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 import { SharePointUnavailableError } from './transport';
 
 /**
@@ -150,11 +150,7 @@ export class SharePointRegister implements Register {
   }
 
   private prepared(): Promise<void> {
-    this.shared.ready ??= this.checkProvisioned().catch((err: unknown) => {
-      this.shared.ready = undefined;
-      throw err;
-    });
-    return this.shared.ready;
+    return checkedOnce(this.shared, () => this.checkProvisioned());
   }
 
   async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {

@@ -71,3 +71,16 @@ export async function guardedCall<T>(work: () => Promise<T>, list: string, logge
     throw unavailableOr(err, await failureOf(err), list, logger);
   }
 }
+
+/**
+ * A list's start-up check, run once and shared by every client of the list
+ * (the interactive and background registers); a failed check is asked again
+ * next time rather than remembered.
+ */
+export function checkedOnce(holder: { ready?: Promise<void> }, check: () => Promise<void>): Promise<void> {
+  holder.ready ??= check().catch((err: unknown) => {
+    holder.ready = undefined;
+    throw err;
+  });
+  return holder.ready;
+}
