@@ -20,6 +20,9 @@ import type { IdGenerator } from './ports/ids';
 import type { Register } from './ports/register';
 import type { SentCards } from './ports/sent-cards';
 import type { Records } from './ports/records';
+import type { Jobs } from './ports/jobs';
+import { JobWorker } from './bot/job-worker';
+import { deliverApprovalRequests } from './bot/notifications';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
 
@@ -32,6 +35,8 @@ export interface AppDeps {
   readonly conversations: ConversationDirectory;
   readonly sentCards: SentCards;
   readonly records: Records;
+  /** Work after the answer that must survive a crash. */
+  readonly jobs: Jobs;
   /** Who the person questions name. */
   readonly people: PeopleDirectory;
   /** The forms after approval, by id (questionnaires/loadFlows). */
@@ -50,6 +55,9 @@ export interface BuiltApp {
   process(req: Request, res: Response): Promise<void>;
   /** The turn after authentication: the tenant and channel checks, then the bot. */
   runTurn(context: TurnContext): Promise<void>;
+  /** Starts running the durable jobs (and what an earlier process left); stopWork waits for the one running. */
+  startWork(): void;
+  stopWork(): Promise<void>;
 }
 
 function adapterFor(config: Config): TeamsAdapter {
@@ -73,7 +81,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() },
     deps.logger,
   );
-  const bot = createBot({
+  let worker: JobWorker | undefined;
+  const botDeps = {
     ...deps,
     adapter,
     notifier,
@@ -88,12 +97,21 @@ export function createApp(deps: AppDeps): BuiltApp {
     botAppId: config.bot?.appId,
     policy: { selfApprovalAllowed: config.approvals.localMode },
     strictIdentity: config.bot !== undefined,
-  });
+    kickJobs: () => worker?.kick(),
+  };
+  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, { 'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload) }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
+  const bot = createBot(botDeps);
   const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
   return {
     adapter,
     bot,
-    idle: () => background.idle(),
+    idle: async () => {
+      await background.idle();
+      await worker.idle();
+      await background.idle();
+    },
+    startWork: () => worker.start(),
+    stopWork: () => worker.stop(),
     process: (req, res) => adapter.process(req, res as never, (context) => runTurn(context)),
     runTurn,
   };

@@ -38,6 +38,8 @@ export interface Config {
    * (people who talked to the bot, and the Agents Playground's mock users). Default: graph with a bot identity.
    */
   readonly peopleDirectory: 'graph' | 'local';
+  /** How long a claimed job is one process's: a job whose process died is run again after this. */
+  readonly jobLeaseSeconds: number;
 }
 
 export interface ApprovalSettings {
@@ -182,5 +184,6 @@ export function loadConfig(env: Env): Config {
     outboxDrainSeconds: integer(env, 'OUTBOX_DRAIN_SECONDS', 30, 1, 3600),
     registerBreakSeconds: integer(env, 'REGISTER_BREAK_SECONDS', 30, 0, 600),
     peopleDirectory: peopleDirectory(env, bot !== undefined),
+    jobLeaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 60, 1, 3600),
   });
 }

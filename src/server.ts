@@ -118,6 +118,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   });
   const deps: AppDeps = { config, journey: loadProposalJourney({ fundingThreshold: config.fundingThreshold }), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
   const built = createApp(deps);
+  built.startWork();
   const server = buildServer(config, built, logger);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -125,6 +126,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
+    await built.stopWork();
     await stopDrain?.();
     stores.close();
     lock.release();
@@ -139,6 +141,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await built.idle();
+      await built.stopWork();
       await stopDrain?.();
       stores.close();
       lock.release();

@@ -34,7 +34,9 @@ import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type Actio
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
 import { commentProblemText, localeOf, say, type Locale } from '../views/catalogue';
-import { announceChangeDecision, announceDecision, refreshListFor, sendApprovalRequests, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
+import { announceChangeDecision, announceDecision, approvalRequestsJob, refreshListFor, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
+import type { Jobs } from '../ports/jobs';
+import type { Partnership } from '../domain/records';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
@@ -44,6 +46,15 @@ export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly policy: DecisionPolicy;
   /** With a bot identity: people are known by their Entra object id only. */
   readonly strictIdentity: boolean;
+  /** Work after the answer that must survive a crash (approval cards): enqueued, then run by the job worker. */
+  readonly jobs: Jobs;
+  readonly kickJobs: () => void;
+}
+
+/** Keeps the approval requests of a proposal's current stage as a durable job. */
+async function requestApprovals(deps: HandlerDeps, p: Partnership): Promise<void> {
+  await deps.jobs.enqueue(approvalRequestsJob(p), deps.clock.now());
+  deps.kickJobs();
 }
 
 /** Who is acting and on which message; everything else comes from the store. */
@@ -87,7 +98,7 @@ function move(kind: Move): ActionHandler {
       return renderFormResult(form, locale);
     }
     const result = await moveDraft(deps, person, ref, kind, data);
-    if (result.kind === 'submitted') deps.background.run('send approval requests', () => sendApprovalRequests(deps, result.partnership));
+    if (result.kind === 'submitted') await requestApprovals(deps, result.partnership);
     return viewOf(deps, result, locale);
   };
 }
@@ -122,6 +133,7 @@ function decide(decision: Decision): ActionHandler {
     const result = await decideProposal(deps, person, { proposalId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
+        if (result.nextStage) await requestApprovals(deps, result.partnership);
         deps.background.run('announce decision', () => announceDecision(deps, result.partnership, result.nextStage, replyToId));
         return approvalFor(deps, person, proposalId);
       case 'already-decided': {

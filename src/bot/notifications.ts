@@ -9,6 +9,7 @@ import { approversAt, decidedThisRound, samePerson } from '../domain/approval';
 import type { ChangeProposal } from '../domain/change';
 import { renderChangeApproval } from '../views/change-views';
 import { say } from '../views/catalogue';
+import { RetryLater } from './job-worker';
 import { renderApproval, refreshIdsFor } from '../views/approval-views';
 import { renderMessage } from '../views/journey-views';
 import { renderNowRepresentative, renderPartnershipClosed } from '../views/form-views';
@@ -138,22 +139,45 @@ async function catchUp(deps: NotifyDeps, sentFor: Partnership, copy: SentMessage
 export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Promise<void> {
   if (!p.approval) return;
   const refresh = await refreshListFor(deps, p);
+  // A retry of the same round and stage sends only to the approvers who have no copy yet.
+  const round = `${p.id}@${p.submittedAt}#${p.approval.stage}`;
+  const delivered = new Set((await deps.sentCards.list(round)).map((m) => m.userId.toLowerCase()));
   // Someone who decided an earlier stage of this round takes no decision at this one.
   const recipients = currentApprovers(p).filter((id) => !p.approval?.history.some((r) => samePerson(r.by.id, id) && decidedThisRound(p.approval!, r.by)));
   const unreachable: string[] = [];
+  const failed: string[] = [];
   for (const approver of recipients) {
     const userId = await recipientId(deps, approver);
     if (!userId) {
       unreachable.push(approver);
       continue;
     }
+    if (delivered.has(userId.toLowerCase())) continue;
     const delivery = await deps.notifier.send(userId, renderApproval(deps.journey, p, { canDecide: true }, refresh));
     if (delivery.ok) {
       await deps.sentCards.record(p.id, delivery.message);
+      await deps.sentCards.record(round, delivery.message);
       await catchUp(deps, p, delivery.message);
-    } else unreachable.push(approver);
+    } else if (delivery.reason === 'failed') failed.push(approver);
+    else unreachable.push(approver);
   }
   if (unreachable.length > 0) await tellOwnersAndProposer(deps, p, unreachable);
+  // A 5xx or a timeout is worth another try: the job is retried, and sends only what is missing.
+  if (failed.length > 0) throw new RetryLater(`the approval card could not be delivered to ${failed.length} approver(s) just now`);
+}
+
+/** The durable job behind approval cards: sends the cards of a stage once, whatever restarts in between. */
+export async function deliverApprovalRequests(deps: NotifyDeps, payload: Readonly<Record<string, unknown>>): Promise<void> {
+  const p = typeof payload.partnershipId === 'string' ? await deps.register.get(payload.partnershipId) : undefined;
+  // Decided or moved on meanwhile: nothing to ask any more.
+  if (!p || p.status !== 'proposed' || !p.approval || p.approval.stage !== payload.stage || p.submittedAt !== payload.submittedAt) return;
+  await sendApprovalRequests(deps, p);
+}
+
+/** The key of a stage's approval requests: one job per proposal, round and stage. */
+export function approvalRequestsJob(p: Partnership) {
+  const stage = p.approval?.stage ?? 1;
+  return { key: `approval-requests:${p.id}:${p.submittedAt}:${stage}`, kind: 'approval-requests', payload: { partnershipId: p.id, submittedAt: p.submittedAt, stage } };
 }
 
 /** After a decision: every copy of the card shows it, the proposer is told, the next stage is asked. */
@@ -164,9 +188,7 @@ export async function announceDecision(deps: NotifyDeps, p: Partnership, nextSta
     if (copy.activityId === exceptActivityId) continue;
     await deps.notifier.update(copy, renderApproval(deps.journey, p, { canDecide: false }, refresh));
   }
-  if (nextStage) {
-    await sendApprovalRequests(deps, p);
-    return;
-  }
+  // The next stage's cards are a durable job, enqueued when the decision was taken.
+  if (nextStage) return;
   await deps.notifier.send(p.proposer.id, renderApproval(deps.journey, p, { canDecide: false, isProposer: true, notice: say('en', 'proposalDecided') }, []));
 }

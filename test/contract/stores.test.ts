@@ -8,6 +8,7 @@ import { systemClock } from '../../src/adapters/system';
 import type { AuditLog } from '../../src/ports/audit-log';
 import type { ConversationDirectory } from '../../src/ports/conversation-directory';
 import type { Drafts } from '../../src/ports/drafts';
+import type { Jobs } from '../../src/ports/jobs';
 import type { Records } from '../../src/ports/records';
 import type { Register } from '../../src/ports/register';
 import { aConversation, aDraft, anAuditEntry, aPartnership } from '../fixtures/builders';
@@ -15,6 +16,7 @@ import { describeAuditLogContract } from './audit-log.contract';
 import { describeConversationDirectoryContract } from './conversation-directory.contract';
 import { describeDraftsContract } from './drafts.contract';
 import type { OpenStore } from './open-store';
+import { describeJobsContract } from './jobs.contract';
 import { describeRecordsContract } from './records.contract';
 import { describeRegisterContract } from './register.contract';
 
@@ -24,6 +26,7 @@ interface Stores {
   readonly audit: AuditLog;
   readonly conversations: ConversationDirectory;
   readonly records: Records;
+  readonly jobs: Jobs;
   close(): void;
 }
 
@@ -56,6 +59,7 @@ for (const { name, open } of implementations) {
   describeAuditLogContract(name, one(open, 'audit'));
   describeConversationDirectoryContract(name, one(open, 'conversations'));
   describeRecordsContract(name, one(open, 'records'));
+  describeJobsContract(name, one(open, 'jobs'));
 }
 
 // The outbox decorator passes every call through while the register it wraps answers.
@@ -91,7 +95,7 @@ describe('SQLite file database', () => {
     const file = nextDatabaseFile();
     const old = openDatabase(file);
     // As the build before Partnership Records left it: schema version 5, a proposal draft with no flowId.
-    old.exec('DROP TABLE records');
+    old.exec('DROP TABLE records; DROP TABLE jobs;');
     old.pragma('user_version = 5');
     const saved = { ...aDraft({ id: 'old-draft', step: 'registration.people' }), version: 3 };
     old.prepare('INSERT INTO drafts (id, owner_id, version, updated_at, json) VALUES (?, ?, ?, ?, ?)').run(saved.id, saved.ownerId, saved.version, saved.updatedAt, JSON.stringify(saved));
@@ -116,7 +120,7 @@ describe('SQLite file database', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(db.pragma('user_version', { simple: true })).toBe(6);
+      expect(db.pragma('user_version', { simple: true })).toBe(7);
     } finally {
       db.close();
     }

@@ -6,6 +6,7 @@ import type { AuditLog } from '../../ports/audit-log';
 import type { ConversationDirectory, ConversationRecord } from '../../ports/conversation-directory';
 import type { Drafts } from '../../ports/drafts';
 import type { SentMessage } from '../../ports/notifier';
+import type { Job, JobCounts, Jobs, JobSpec } from '../../ports/jobs';
 import type { Records } from '../../ports/records';
 import type { Register } from '../../ports/register';
 import type { SentCards } from '../../ports/sent-cards';
@@ -197,6 +198,66 @@ export class MemoryRecords implements Records {
   }
 }
 
+interface StoredJob {
+  spec: JobSpec;
+  state: 'pending' | 'done' | 'failed';
+  runAt: number;
+  attempts: number;
+  leaseOwner?: string;
+  leaseUntil?: number;
+}
+
+export class MemoryJobs implements Jobs {
+  private readonly jobs = new Map<string, StoredJob>();
+
+  async enqueue(spec: JobSpec, now: Date): Promise<boolean> {
+    if (this.jobs.has(spec.key)) return false;
+    this.jobs.set(spec.key, { spec: structuredClone(spec), state: 'pending', runAt: now.getTime(), attempts: 0 });
+    return true;
+  }
+
+  async claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<Job[]> {
+    const at = now.getTime();
+    const due = [...this.jobs.values()].filter((j) => j.state === 'pending' && j.runAt <= at && (j.leaseUntil === undefined || j.leaseUntil <= at)).sort((a, b) => a.runAt - b.runAt).slice(0, limit);
+    return due.map((j) => {
+      j.leaseOwner = worker;
+      j.leaseUntil = at + leaseMs;
+      j.attempts += 1;
+      return { ...structuredClone(j.spec), attempts: j.attempts };
+    });
+  }
+
+  private held(key: string, worker: string): StoredJob | undefined {
+    const job = this.jobs.get(key);
+    return job && job.leaseOwner === worker ? job : undefined;
+  }
+
+  async complete(key: string, worker: string): Promise<void> {
+    const job = this.held(key, worker);
+    if (job) Object.assign(job, { state: 'done', leaseOwner: undefined, leaseUntil: undefined });
+  }
+
+  async retry(key: string, worker: string, runAt: Date): Promise<void> {
+    const job = this.held(key, worker);
+    if (job) Object.assign(job, { runAt: runAt.getTime(), leaseOwner: undefined, leaseUntil: undefined });
+  }
+
+  async fail(key: string, worker: string): Promise<void> {
+    const job = this.held(key, worker);
+    if (job) Object.assign(job, { state: 'failed', leaseOwner: undefined, leaseUntil: undefined });
+  }
+
+  async counts(): Promise<JobCounts> {
+    const all = [...this.jobs.values()];
+    return { pending: all.filter((j) => j.state === 'pending').length, failed: all.filter((j) => j.state === 'failed').length };
+  }
+
+  async nextDue(): Promise<string | undefined> {
+    const times = [...this.jobs.values()].filter((j) => j.state === 'pending').map((j) => Math.max(j.runAt, j.leaseUntil ?? 0));
+    return times.length > 0 ? new Date(Math.min(...times)).toISOString() : undefined;
+  }
+}
+
 export function openMemoryStores() {
   return {
     drafts: new MemoryDrafts(),
@@ -205,6 +266,7 @@ export function openMemoryStores() {
     conversations: new MemoryConversationDirectory(),
     sentCards: new MemorySentCards(),
     records: new MemoryRecords(),
+    jobs: new MemoryJobs(),
     close(): void {},
   };
 }

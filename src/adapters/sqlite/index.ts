@@ -3,6 +3,7 @@ import { SqliteAuditLog } from './sqlite-audit-log';
 import { SqliteConversationDirectory } from './sqlite-conversation-directory';
 import { SqliteDrafts } from './sqlite-drafts';
 import { SqliteOutbox } from './sqlite-outbox';
+import { SqliteJobs } from './sqlite-jobs';
 import { SqliteRecords } from './sqlite-records';
 import { SqliteRegister } from './sqlite-register';
 import { SqliteSentCards } from './sqlite-sent-cards';
@@ -14,6 +15,7 @@ export { SqliteDrafts } from './sqlite-drafts';
 export { SqliteOutbox, type OutboxEntry, type OutboxKind, type OutboxState } from './sqlite-outbox';
 export { SqliteRegister } from './sqlite-register';
 export { SqliteRecords } from './sqlite-records';
+export { SqliteJobs } from './sqlite-jobs';
 export { SqliteSentCards } from './sqlite-sent-cards';
 export { lockDataDir, InstanceLockedError, type InstanceLock } from './instance-lock';
 
@@ -27,6 +29,7 @@ export function openSqliteStores(file: string) {
     conversations: new SqliteConversationDirectory(db),
     sentCards: new SqliteSentCards(db),
     records: new SqliteRecords(db),
+    jobs: new SqliteJobs(db),
     /** Register writes kept while SharePoint is unreachable (used only with REGISTER_STORE=sharepoint). */
     outbox: new SqliteOutbox(db),
     close(): void {

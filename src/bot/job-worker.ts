@@ -1,0 +1,138 @@
+import type { Logger } from '../logger';
+import type { Clock } from '../ports/clock';
+import type { Job, Jobs } from '../ports/jobs';
+
+/** Thrown by a job's handler for a failure worth trying again (a 5xx, a timeout, a 429 with its wait). */
+export class RetryLater extends Error {
+  constructor(message: string, readonly afterMs?: number) {
+    super(message);
+    this.name = 'RetryLater';
+  }
+}
+
+export type JobHandler = (payload: Readonly<Record<string, unknown>>) => Promise<void>;
+
+export interface JobWorkerOptions {
+  /** How long a claimed job is this worker's; another takes it after, if this one died. */
+  readonly leaseMs?: number;
+  /** How often the queue is looked at when nothing woke the worker. */
+  readonly pollMs?: number;
+  readonly maxAttempts?: number;
+  readonly workerId: string;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * Runs the durable jobs: claims what is due under a lease, runs each by its
+ * kind, and completes it, schedules it again with backoff (or the wait a
+ * RetryLater asks for), or keeps it as failed after the last attempt. A turn
+ * enqueues and `kick`s; a poll picks up what another process (or a restart)
+ * left behind.
+ */
+export class JobWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly jobs: Jobs,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly handlers: Readonly<Record<string, JobHandler>>,
+    private readonly options: JobWorkerOptions,
+  ) {
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.pollMs = options.pollMs ?? 1000;
+    this.maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Something was enqueued: look now rather than at the next poll. */
+  kick(): void {
+    if (!this.stopped) this.schedule(0);
+  }
+
+  /** Resolves when no job is due now and none is running (tests; shutdown). Jobs waiting for a retry later are not waited for. */
+  async idle(): Promise<void> {
+    for (let i = 0; i < 1000; i++) {
+      if (this.running) {
+        await this.running;
+        continue;
+      }
+      const next = await this.jobs.nextDue();
+      if (!next || next > this.clock.now().toISOString() || this.stopped) return;
+      await this.tick();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.tick().finally(() => {
+        if (!this.stopped && !this.timer) this.schedule(this.pollMs);
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private tick(): Promise<void> {
+    this.running ??= this.runDue().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runDue(): Promise<void> {
+    for (;;) {
+      let claimed: Job[];
+      try {
+        claimed = await this.jobs.claim(this.options.workerId, this.clock.now(), this.leaseMs, 10);
+      } catch (err) {
+        this.logger.error({ err }, 'jobs could not be claimed');
+        return;
+      }
+      if (claimed.length === 0) return;
+      for (const job of claimed) await this.runOne(job);
+    }
+  }
+
+  private async runOne(job: Job): Promise<void> {
+    const handler = this.handlers[job.kind];
+    if (!handler) {
+      await this.jobs.fail(job.key, this.options.workerId, `no handler for ${job.kind}`);
+      return;
+    }
+    try {
+      await handler(job.payload);
+      await this.jobs.complete(job.key, this.options.workerId);
+    } catch (err) {
+      const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      if (job.attempts >= this.maxAttempts) {
+        this.logger.error({ err, job: job.key, attempts: job.attempts }, 'job failed for good: kept as failed');
+        await this.jobs.fail(job.key, this.options.workerId, reason);
+        return;
+      }
+      const backoff = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (job.attempts - 1));
+      const waitMs = err instanceof RetryLater && err.afterMs !== undefined ? Math.min(MAX_BACKOFF_MS, err.afterMs) : backoff;
+      this.logger.warn({ job: job.key, attempts: job.attempts, waitMs, reason }, 'job will be retried');
+      await this.jobs.retry(job.key, this.options.workerId, new Date(this.clock.now().getTime() + waitMs), reason);
+      this.schedule(waitMs);
+    }
+  }
+}
