@@ -22,7 +22,7 @@ import type { SentCards } from './ports/sent-cards';
 import type { Records } from './ports/records';
 import type { Jobs } from './ports/jobs';
 import { JobWorker } from './bot/job-worker';
-import { deliverApprovalRequests } from './bot/notifications';
+import { deliverApprovalRequests, deliverDecision } from './bot/notifications';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
 
@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     strictIdentity: config.bot !== undefined,
     kickJobs: () => worker?.kick(),
   };
-  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, { 'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload) }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
+  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, { 'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload), 'announce-decision': (payload) => deliverDecision(botDeps, payload) }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
   const bot = createBot(botDeps);
   const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
   return {

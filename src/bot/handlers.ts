@@ -34,7 +34,7 @@ import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type Actio
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
 import { commentProblemText, localeOf, say, type Locale } from '../views/catalogue';
-import { announceChangeDecision, announceDecision, approvalRequestsJob, refreshListFor, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
+import { announceChangeDecision, approvalRequestsJob, decisionJob, refreshListFor, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 import type { Jobs } from '../ports/jobs';
 import type { Partnership } from '../domain/records';
 
@@ -133,8 +133,9 @@ function decide(decision: Decision): ActionHandler {
     const result = await decideProposal(deps, person, { proposalId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
-        if (result.nextStage) await requestApprovals(deps, result.partnership);
-        deps.background.run('announce decision', () => announceDecision(deps, result.partnership, result.nextStage, replyToId));
+        if (result.nextStage) await deps.jobs.enqueue(approvalRequestsJob(result.partnership), deps.clock.now());
+        await deps.jobs.enqueue(decisionJob(result.partnership, result.nextStage, replyToId), deps.clock.now());
+        deps.kickJobs();
         return approvalFor(deps, person, proposalId);
       case 'already-decided': {
         const last = result.partnership.approval?.last;

@@ -180,15 +180,36 @@ export function approvalRequestsJob(p: Partnership) {
   return { key: `approval-requests:${p.id}:${p.submittedAt}:${stage}`, kind: 'approval-requests', payload: { partnershipId: p.id, submittedAt: p.submittedAt, stage } };
 }
 
-/** After a decision: every copy of the card shows it, the proposer is told, the next stage is asked. */
+/** After a decision: every copy of the card shows it, and once the round is over the proposer is told (once). */
 export async function announceDecision(deps: NotifyDeps, p: Partnership, nextStage: boolean, exceptActivityId?: string): Promise<void> {
   const copies = await deps.sentCards.list(p.id);
   const refresh = nextStage ? [] : await refreshListFor(deps, p);
   for (const copy of copies) {
     if (copy.activityId === exceptActivityId) continue;
+    // Updating a copy is idempotent; one that fails is left as it was (its refresh shows the decision when opened).
     await deps.notifier.update(copy, renderApproval(deps.journey, p, { canDecide: false }, refresh));
   }
   // The next stage's cards are a durable job, enqueued when the decision was taken.
   if (nextStage) return;
-  await deps.notifier.send(p.proposer.id, renderApproval(deps.journey, p, { canDecide: false, isProposer: true, notice: say('en', 'proposalDecided') }, []));
+  const told = `${p.id}@outcome#${p.approval?.last?.at ?? p.updatedAt}`;
+  if ((await deps.sentCards.list(told)).length > 0) return;
+  const delivery = await deps.notifier.send(p.proposer.id, renderApproval(deps.journey, p, { canDecide: false, isProposer: true, notice: say('en', 'proposalDecided') }, []));
+  if (delivery.ok) await deps.sentCards.record(told, delivery.message);
+  else if (delivery.reason === 'failed') throw new RetryLater('the proposer could not be told of the decision just now');
+}
+
+/** The durable job behind a decision's announcements. */
+export async function deliverDecision(deps: NotifyDeps, payload: Readonly<Record<string, unknown>>): Promise<void> {
+  const p = typeof payload.partnershipId === 'string' ? await deps.register.get(payload.partnershipId) : undefined;
+  if (!p) return;
+  await announceDecision(deps, p, payload.nextStage === true, typeof payload.exceptActivityId === 'string' ? payload.exceptActivityId : undefined);
+}
+
+/** One job per decision taken (its time is part of the key). */
+export function decisionJob(p: Partnership, nextStage: boolean, exceptActivityId: string | undefined) {
+  return {
+    key: `announce-decision:${p.id}:${p.approval?.last?.at ?? p.updatedAt}`,
+    kind: 'announce-decision',
+    payload: { partnershipId: p.id, nextStage, ...(exceptActivityId ? { exceptActivityId } : {}) },
+  };
 }

@@ -5,7 +5,7 @@ import { startBotConnector, type BotConnectorDouble } from '../doubles/bot-conne
 import { startBotProcess, type BotProcess } from '../doubles/bot-process';
 import { teamsUser } from '../doubles/teams-activity';
 import { proposalAnswers } from '../fixtures/builders';
-import { reachSummary } from './bot-under-test';
+import { reachSummary, startBotUnderTest } from './bot-under-test';
 import { Chat, textOf } from './chat';
 
 /**
@@ -77,5 +77,26 @@ describe('approval cards survive a crash', () => {
     expect(approvalCards(anne, 'Retry Partnership')).toHaveLength(1);
     // Nobody was told Anne could not be reached: a 5xx is a retry, not an unreachable person.
     expect(pat.cardsReceived().some((c) => textOf(c.card).includes('could not be reached'))).toBe(false);
+  }, 60_000);
+
+  it('the proposer is told of the decision once, even when Teams first answers 503', async () => {
+    const inProcess = await startBotUnderTest({ APPROVERS: ANNE });
+    try {
+      const anne = inProcess.chat('Anne Approver');
+      await anne.say('help');
+      const pat = inProcess.chat('Pat Outcome');
+      const summary = await reachSummary(pat, proposalAnswers({ name: 'Outcome Retry Partnership' }));
+      await pat.press(summary, 'Submit for approval');
+      await inProcess.idle();
+      const card = approvalCards(anne, 'Outcome Retry Partnership')[0];
+      inProcess.connector.failNext(503, undefined, {}, { match: (r) => r.method === 'POST' && r.path.includes(pat.user.conversationId) });
+      await anne.press(card, 'Approve');
+      const told = () => pat.cardsReceived().filter((c) => textOf(c.card).includes('Your proposal has been decided'));
+      await eventually(() => told().length > 0);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(told()).toHaveLength(1);
+    } finally {
+      await inProcess.close();
+    }
   }, 60_000);
 });
