@@ -122,6 +122,32 @@ export const ARRANGEMENT_LABEL: Readonly<Record<ArrangementKind, string>> = {
   consortium: 'part of a consortium, which is not registered as a partnership',
 };
 
+/** The button that completes each form after approval. */
+export const COMPLETE_TITLE: Readonly<Record<string, string>> = {
+  assessment: 'Record the assessment',
+  agreement: 'Record the checklist',
+  handover: 'Record the handover',
+  exit: 'Close the partnership',
+  change: 'Record the change',
+};
+
+/** An annual assessment's decision. */
+export const ASSESSMENT_DECISION_LABEL: Readonly<Record<string, string>> = {
+  continue: 'Continue as it is',
+  'continue-with-changes': 'Continue, with changes',
+  exit: 'Exit the partnership',
+};
+
+/** Whether a partnership's agreement is in place, as the agreement checklist found it. */
+export const AGREEMENT_LABEL: Readonly<Record<'yes' | 'partly' | 'no', string>> = { yes: 'In place', partly: 'Partly in place', no: 'Not in place' };
+
+/** What each kind of task on "What's due" is. */
+export const TASK_LABEL: Readonly<Record<'assessment' | 'agreement' | 'exit', string>> = {
+  assessment: 'Annual assessment',
+  agreement: 'Agreement checklist',
+  exit: 'Exit and evaluation',
+};
+
 /** `en-GB`, `cy-GB`, `cy`: the language of an activity's locale that we have words for. */
 export function localeOf(tag: string | undefined): Locale {
   return typeof tag === 'string' && /^cy\b/i.test(tag) ? 'cy' : 'en';

@@ -4,7 +4,7 @@ import type { Draft, Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
 import type { Completed, DueItem, FormResult } from '../use-cases/form-flow';
 import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
-import { STATUS_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, COMPLETE_TITLE, STATUS_LABEL, TASK_LABEL, type Locale } from './catalogue';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
 
@@ -15,22 +15,6 @@ const PICK_LIMIT = 15;
 function clip(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
-
-const COMPLETE_TITLE: Readonly<Record<string, string>> = {
-  assessment: 'Record the assessment',
-  agreement: 'Record the checklist',
-  handover: 'Record the handover',
-  exit: 'Close the partnership',
-  change: 'Record the change',
-};
-
-const DECISION_LABEL: Readonly<Record<string, string>> = {
-  continue: 'Continue as it is',
-  'continue-with-changes': 'Continue, with changes',
-  exit: 'Exit the partnership',
-};
-
-const AGREEMENT_LABEL: Readonly<Record<string, string>> = { yes: 'In place', partly: 'Partly in place', no: 'Not in place' };
 
 function common(flow: FlowDefinition, draft: Draft, notice?: FormResult & { kind: 'step' }) {
   const progress = flowProgress(flow, draft.step);
@@ -93,7 +77,7 @@ function completedFacts(flow: FlowDefinition, completed: Completed): { title: st
     facts.push(
       { title: 'Average score', value: String(entry.latestAssessment.averageScore) },
       { title: 'Features needing action', value: `${entry.latestAssessment.needingAction} of 10` },
-      { title: 'Decision', value: DECISION_LABEL[entry.latestAssessment.decision] ?? entry.latestAssessment.decision },
+      { title: 'Decision', value: ASSESSMENT_DECISION_LABEL[entry.latestAssessment.decision] ?? entry.latestAssessment.decision },
       { title: 'Next review due', value: formatDate(entry.nextReviewDue) },
     );
   }
@@ -161,14 +145,14 @@ export function renderEntryPick(flow: FlowDefinition, entries: readonly Partners
   });
 }
 
+/** The form that does each kind of task. */
 const TASK_FLOW: Readonly<Record<TaskKind, string>> = { assessment: 'assessment', agreement: 'agreement', exit: 'exit' };
-const TASK_WHAT: Readonly<Record<TaskKind, string>> = { assessment: 'Annual assessment', agreement: 'Agreement checklist', exit: 'Exit and evaluation' };
 
 export function renderDue(items: readonly DueItem[]): Card {
   const shown = items.slice(0, PICK_LIMIT);
   return expandCard('due', {
     items: shown.map(({ task, entry }) => ({
-      what: `${TASK_WHAT[task.kind]}: ${clip(entry.name, 120)}`,
+      what: `${TASK_LABEL[task.kind]}: ${clip(entry.name, 120)}`,
       detail: `${entry.reference ?? ''} - ${task.overdue ? 'overdue since' : 'due'} ${formatDate(task.due)}`,
       tone: task.overdue ? 'Attention' : 'Default',
       flowId: TASK_FLOW[task.kind],

@@ -5,7 +5,7 @@ import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
-import { ARRANGEMENT_LABEL, problemText, STATUS_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, STATUS_LABEL, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -207,7 +207,6 @@ export interface MyForms {
   readonly unavailable?: boolean;
 }
 
-const AGREEMENT_STATE: Readonly<Record<string, string>> = { yes: 'agreement in place', partly: 'agreement partly in place', no: 'no agreement' };
 
 export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, forms: MyForms = { flows: new Map(), entries: [] }): Card {
   const drafts = mine.drafts.slice(0, LIST_LIMIT).map((d) => {
@@ -229,7 +228,7 @@ export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, for
   const entries = forms.entries.slice(0, LIST_LIMIT).map((e) => ({
     id: e.id,
     name: clip(e.name, 150),
-    detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : '', e.agreement ? AGREEMENT_STATE[e.agreement.state] : 'agreement not checked'].filter(Boolean).join(' - '),
+    detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : '', `agreement ${e.agreement ? AGREEMENT_LABEL[e.agreement.state].toLowerCase() : 'not checked'}`].filter(Boolean).join(' - '),
   }));
   const hidden = Math.max(0, mine.drafts.length - LIST_LIMIT) + Math.max(0, mine.partnerships.length - LIST_LIMIT) + Math.max(0, forms.entries.length - LIST_LIMIT);
   const notes = [hidden > 0 ? `${hidden} older items are not shown.` : '', forms.unavailable ? 'The partnerships you lead or represent cannot be listed just now (the register is not reachable); try again in a few minutes.' : ''];
