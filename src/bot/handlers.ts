@@ -21,7 +21,8 @@ import {
 } from '../views/journey-views';
 import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
-import { editFormSection, entriesOf, moveForm, resumeForm, startForm, startFormFor, whatsDue, type FormDeps } from '../use-cases/form-flow';
+import { editFormSection, moveForm, resumeForm, startForm, startFormFor, type FormDeps } from '../use-cases/form-flow';
+import { entriesOf, whatsDue } from '../use-cases/partnership-entries';
 import { renderDue, renderFormResult } from '../views/form-views';
 import { changeOn, decideChange } from '../use-cases/decide-change';
 import { renderChangeApproval } from '../views/change-views';

@@ -18,3 +18,9 @@ const ALLOWED: Readonly<Record<PartnershipStatus, readonly PartnershipStatus[]>>
 export function canTransition(from: PartnershipStatus, to: PartnershipStatus): boolean {
   return ALLOWED[from].includes(to);
 }
+
+/** An entry in a new status, through the transition table (DOMAIN 2): unchanged when already there, refused when illegal. */
+export function withStatus<T extends { readonly status: PartnershipStatus }>(entry: T, status: PartnershipStatus): T | 'ILLEGAL_TRANSITION' {
+  if (status === entry.status) return entry;
+  return canTransition(entry.status, status) ? { ...entry, status } : 'ILLEGAL_TRANSITION';
+}

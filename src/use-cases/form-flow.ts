@@ -1,26 +1,23 @@
-import { agreementGaps } from '../domain/agreement';
-import { nextReviewDue, REFERENCE_PATTERN, samePerson } from '../domain/approval';
-import { scoreAssessment } from '../domain/assessment';
-import { soonestFirst, tasksFor, type Task } from '../domain/due';
-import { applyHandover, handoverOf } from '../domain/handover';
-import { applyChanges, changesOf, isSignificantChange, type FieldChange } from '../domain/change';
-import type { ApprovalRoute } from '../domain/approval';
-import type { ApprovalRouting } from '../ports/approval-routing';
-import type { PeopleDirectory } from '../ports/people-directory';
-import { StoreUnavailableError } from '../domain/errors';
-import { VersionConflictError, type ErrorCode } from '../domain/errors';
-import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type CompletionName, type EvaluatorName, type FlowDefinition } from '../domain/flow';
-import { canTransition, type PartnershipStatus } from '../domain/lifecycle';
+import { samePerson, type ApprovalRoute } from '../domain/approval';
+import { StoreUnavailableError, VersionConflictError, type ErrorCode } from '../domain/errors';
+import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type FlowDefinition } from '../domain/flow';
+import { COMPLETIONS, EVALUATORS, noticesOf, type Evaluation, type Notice } from '../domain/form-outcomes';
+import { withStatus } from '../domain/lifecycle';
 import { isShown, pickSectionAnswers, validateSection, type FieldErrors, type Problem, type Question, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, PartnershipRecord, Person, PersonRef } from '../domain/records';
 import { roleOn } from '../domain/roles';
+import type { ApprovalRouting } from '../ports/approval-routing';
 import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
 import type { Drafts } from '../ports/drafts';
 import type { IdGenerator } from '../ports/ids';
+import type { PeopleDirectory } from '../ports/people-directory';
 import type { Records } from '../ports/records';
 import type { Register } from '../ports/register';
+import { findEntries } from './partnership-entries';
 import type { CardRef, Move } from './proposal-journey';
+
+export type { Notice } from '../domain/form-outcomes';
 
 /**
  * The forms after approval (DOMAIN 1.5-1.7), run by one engine: start for a
@@ -46,11 +43,6 @@ export interface FormDeps {
   readonly people: PeopleDirectory;
 }
 
-/** Who is to be told of a completed form, after the person has been answered. */
-export type Notice =
-  | { readonly kind: 'now-representative'; readonly person: PersonRef }
-  | { readonly kind: 'partnership-closed' }
-  | { readonly kind: 'change-proposed' };
 
 /** What a completed form changed, for the person's confirmation card. */
 export interface Completed {
@@ -66,18 +58,7 @@ export type FormResult =
   | { readonly kind: 'pick'; readonly flow: FlowDefinition; readonly entries: readonly Partnership[] }
   | { readonly kind: 'refused'; readonly code: ErrorCode; readonly entry?: Partnership };
 
-const SEARCHED: readonly PartnershipStatus[] = ['active', 'exiting'];
-const MAX_QUERY = 150;
 
-/** Entries named by a reference (`PR-2026-001`) or by part of their name, among those still running. */
-export async function findEntries(register: Register, query: string): Promise<Partnership[]> {
-  const wanted = query.trim().slice(0, MAX_QUERY).toLowerCase();
-  if (wanted === '') return [];
-  const entries = (await Promise.all(SEARCHED.map((s) => register.listByStatus(s)))).flat();
-  if (REFERENCE_PATTERN.test(wanted.toUpperCase())) return entries.filter((e) => e.reference?.toUpperCase() === wanted.toUpperCase());
-  const exact = entries.filter((e) => e.name.trim().toLowerCase() === wanted);
-  return exact.length > 0 ? exact : entries.filter((e) => e.name.toLowerCase().includes(wanted));
-}
 
 function refusalToStart(flow: FlowDefinition, entry: Partnership, person: Person, emails: readonly string[], owners: readonly string[]): ErrorCode | undefined {
   if (!roleOn(entry, person, emails, owners)) return 'NOT_ON_THIS_ENTRY';
@@ -239,106 +220,7 @@ export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): 
   return { kind: 'step', flow, draft: { ...draft, step: flowStepAt(flow, draft.step).key } };
 }
 
-/** What an evaluator reads from the stored answers: recomputed whenever used, never kept from an earlier step. */
-export type Evaluation = { readonly summary: string; readonly score?: number; readonly decision?: string; readonly outcome: Readonly<Record<string, unknown>> };
 
-export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers, entry: Partnership, people: Readonly<Record<string, PersonRef>>) => Evaluation>> = {
-  'assessment-scoring': (answers) => {
-    const result = scoreAssessment(answers);
-    return {
-      summary: `average ${result.averageScore}; ${result.needingAction.length} of 10 features need action; decision ${result.decision}`,
-      score: result.averageScore,
-      decision: result.decision,
-      outcome: { ...result },
-    };
-  },
-  'agreement-gaps': (answers) => {
-    const result = agreementGaps(answers);
-    return { summary: `agreement ${result.state}; ${result.gaps.length} gaps`, decision: result.state, outcome: { ...result } };
-  },
-  'exit-evaluation': (answers) => {
-    const endDate = (answers.exitEndDate ?? '').trim();
-    return {
-      summary: `ended ${endDate}; aims met: ${answers.aimsMet ?? ''}; effective: ${answers.effective ?? ''}`,
-      decision: (answers.evaluationReason ?? '').trim(),
-      outcome: { endDate, aimsMet: answers.aimsMet ?? '', effective: answers.effective ?? '' },
-    };
-  },
-  handover: (answers, _entry, people) => {
-    const h = handoverOf(answers, people);
-    return { summary: `${h.outgoing.name} handed over to ${h.incoming.name} from ${h.incomingStart}`, outcome: { ...h } };
-  },
-  'change-diff': (answers, entry) => {
-    const changes = changesOf(entry.answers, answers);
-    const significant = isSignificantChange(changes);
-    return {
-      summary: `${changes.map((c) => c.field).join(', ') || 'nothing'} ${significant ? 'proposed to the approvers' : 'applied'}`,
-      decision: significant ? 'proposed' : 'applied',
-      outcome: { changes, significant, reason: (answers.changeReason ?? '').trim() },
-    };
-  },
-};
-
-interface CompletionContext {
-  readonly at: string;
-  readonly months: number;
-  readonly answers: RawAnswers;
-  readonly person: Person;
-  readonly responseId: string;
-  /** Who the response's person questions named. */
-  readonly people: Readonly<Record<string, PersonRef>>;
-  /** For a significant change: who decides it. */
-  readonly route?: ApprovalRoute;
-}
-
-type Completion = (entry: Partnership, evaluation: Evaluation, ctx: CompletionContext) => Partnership | ErrorCode;
-
-function withStatus(entry: Partnership, status: PartnershipStatus): Partnership | ErrorCode {
-  if (status === entry.status) return entry;
-  return canTransition(entry.status, status) ? { ...entry, status } : 'ILLEGAL_TRANSITION';
-}
-
-/** How each completion changes the register entry; a status change goes through the lifecycle's table. */
-export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
-  'record-assessment': (entry, evaluation, { at, months }) => {
-    const outcome = evaluation.outcome as unknown as ReturnType<typeof scoreAssessment>;
-    const status: PartnershipStatus = outcome.decision === 'exit' ? 'exiting' : entry.status;
-    if (status !== entry.status && !canTransition(entry.status, status)) return 'ILLEGAL_TRANSITION';
-    const day = at.slice(0, 10);
-    return {
-      ...entry,
-      status,
-      updatedAt: at,
-      lastReviewedAt: day,
-      nextReviewDue: nextReviewDue(at, months),
-      latestAssessment: { at: day, averageScore: outcome.averageScore, needingAction: outcome.needingAction.length, decision: outcome.decision },
-    };
-  },
-  'record-agreement': (entry, evaluation, { at }) => {
-    const outcome = evaluation.outcome as unknown as ReturnType<typeof agreementGaps>;
-    return { ...entry, updatedAt: at, agreement: { at: at.slice(0, 10), state: outcome.state, link: outcome.link, documentType: outcome.documentType, gaps: [...outcome.gaps] } };
-  },
-  'finish-exit': (entry, evaluation, { at }) => {
-    const closed = withStatus(entry, 'closed');
-    if (typeof closed === 'string') return closed;
-    return { ...closed, updatedAt: at, endedAt: String(evaluation.outcome.endDate ?? at.slice(0, 10)) };
-  },
-  'apply-handover': (entry, _evaluation, { at, answers, people }) => {
-    const changed = applyHandover(entry, handoverOf(answers, people));
-    return changed ? { ...changed, updatedAt: at } : 'OUTGOING_NOT_A_REPRESENTATIVE';
-  },
-  'propose-change': (entry, evaluation, { at, person, responseId, route }) => {
-    const { changes, significant, reason } = evaluation.outcome as { changes: FieldChange[]; significant: boolean; reason: string };
-    if (changes.length === 0) return 'NOTHING_CHANGED';
-    if (entry.pendingChange) return 'CHANGE_PENDING';
-    if (!significant) {
-      const answers = applyChanges(entry.answers, changes);
-      return { ...entry, updatedAt: at, answers };
-    }
-    if (!route) return 'FORM_NOT_AVAILABLE';
-    return { ...entry, updatedAt: at, pendingChange: { id: responseId, changes, reason, by: person, at, approval: { route, stage: 1, history: [] } } };
-  },
-};
 
 /** What starting a form does to its entry before the first card (an exit marks the entry exiting). */
 async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnership, person: Person): Promise<Partnership | ErrorCode> {
@@ -362,12 +244,6 @@ async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnersh
   return 'VERSION_CONFLICT';
 }
 
-function noticesOf(flow: FlowDefinition, evaluation: Evaluation): Notice[] {
-  if (flow.completion === 'propose-change') return evaluation.outcome.significant ? [{ kind: 'change-proposed' }] : [];
-  if (flow.completion === 'apply-handover') return [{ kind: 'now-representative', person: evaluation.outcome.incoming as PersonRef }];
-  if (flow.completion === 'finish-exit') return [{ kind: 'partnership-closed' }];
-  return [];
-}
 
 /** The first section with an answer missing or wrong, with its errors; undefined when all are valid. */
 function firstInvalid(flow: FlowDefinition, answers: RawAnswers): { key: string; errors: FieldErrors } | undefined {
@@ -441,24 +317,3 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
   return { kind: 'completed', flow, draft: saved.draft, completed: { entry, record, notices: noticesOf(flow, evaluation) } };
 }
 
-/** The entries this person leads or represents, still running, newest first. */
-export async function entriesOf(deps: Pick<FormDeps, 'register'>, person: Person, emails: readonly string[]): Promise<Partnership[]> {
-  const entries = (await Promise.all(SEARCHED.map((s) => deps.register.listByStatus(s)))).flat();
-  return entries.filter((e) => {
-    const role = roleOn(e, person, emails, []);
-    return role === 'lead-officer' || role === 'representative';
-  });
-}
-
-export interface DueItem {
-  readonly task: Task;
-  readonly entry: Partnership;
-}
-
-/** "What's due": the person's tasks across every entry they lead or represent, soonest first. */
-export async function whatsDue(deps: Pick<FormDeps, 'register' | 'clock'>, person: Person, emails: readonly string[]): Promise<DueItem[]> {
-  const today = deps.clock.now().toISOString().slice(0, 10);
-  const entries = await entriesOf(deps, person, emails);
-  const byId = new Map(entries.map((e) => [e.id, e]));
-  return soonestFirst(entries.flatMap((e) => tasksFor(e, today))).map((task) => ({ task, entry: byId.get(task.entryId)! }));
-}

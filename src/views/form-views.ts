@@ -2,7 +2,8 @@ import { flowProgress, flowStepAt, flowSteps, type FlowDefinition } from '../dom
 import { displayAnswer, isShown, type Question } from '../domain/questionnaire';
 import type { Draft, Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
-import type { Completed, DueItem, FormResult } from '../use-cases/form-flow';
+import type { Completed, FormResult } from '../use-cases/form-flow';
+import type { DueItem } from '../use-cases/partnership-entries';
 import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
 import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, COMPLETE_TITLE, STATUS_LABEL, TASK_LABEL, type Locale } from './catalogue';
 import { MESSAGE } from './messages';
