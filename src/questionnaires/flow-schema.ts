@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FlowDefinition } from '../domain/flow';
-import { checkQuestionnaire, QuestionnaireDefinitionError } from '../domain/questionnaire';
+import { checkQuestionnaire, QuestionnaireDefinitionError } from '../domain/questionnaire-check';
 
 /**
  * The envelope of a flow definition (`*.flow.json`), checked at start-up with

@@ -8,7 +8,8 @@ import {
   registrationSteps,
   stepAt,
 } from '../../src/domain/journey';
-import { checkQuestionnaire, type Questionnaire } from '../../src/domain/questionnaire';
+import type { Questionnaire } from '../../src/domain/questionnaire';
+import { checkQuestionnaire } from '../../src/domain/questionnaire-check';
 import { loadProposalJourney } from '../../src/questionnaires';
 import registration from '../../src/questionnaires/registration.json';
 import screening from '../../src/questionnaires/screening.json';

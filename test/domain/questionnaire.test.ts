@@ -1,13 +1,11 @@
+import { checkQuestionnaire, QuestionnaireDefinitionError, RESERVED_IDS } from '../../src/domain/questionnaire-check';
 import {
-  checkQuestionnaire,
   displayAnswer,
   isShown,
   MAX_LIST_ITEMS,
   normaliseAnswers,
   parseIsoDate,
   pickSectionAnswers,
-  QuestionnaireDefinitionError,
-  RESERVED_IDS,
   validateSection,
   type Question,
   type Questionnaire,
