@@ -1,7 +1,7 @@
-import { sequenceOf, REFERENCE_PATTERN } from '../../domain/approval';
 import type { PartnershipStatus } from '../../domain/lifecycle';
 import { STATUS_CHOICE } from './labels';
-import { displayAnswer, isShown, parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
+import { parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
+import { answersText, decisionsText, emailOf, referenceYear, representativeEmails, riskScore } from './item-text';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { RecordSeal } from './record-seal';
 import { CORE_ANSWER_COLUMN, SCREENING_LABEL, rankedChoices, type ColumnKind, type ColumnSpec, type RegisterSchema } from './schema';
@@ -29,24 +29,6 @@ export type ItemValues = Record<string, unknown>;
 /** People resolved through ensureUser: site user ids by lower-cased email. */
 export type PeopleIds = ReadonlyMap<string, number>;
 
-const EMAIL = /^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$/;
-
-export function emailOf(text: string | undefined): string | undefined {
-  const value = (text ?? '').trim();
-  return EMAIL.test(value) ? value.toLowerCase() : undefined;
-}
-
-/** Email addresses named in a representative answer and the "other representatives" lines. */
-export function representativeEmails(answers: RawAnswers): string[] {
-  const text = `${answers.representative ?? ''}\n${answers.otherRepresentatives ?? ''}`;
-  return [...new Set([...text.matchAll(/[^@\s,;<>()]+@[^@\s,;<>()]+\.[^@\s,;<>()]+/g)].map((m) => m[0].toLowerCase()))];
-}
-
-/** The people a record names, for ensureUser before a write. */
-export function peopleOf(record: NewPartnership): string[] {
-  const lead = emailOf(record.leadOfficer);
-  return [...new Set([...(lead ? [lead] : []), ...representativeEmails(record.answers)])];
-}
 
 type Canon = string | number | boolean | null;
 
@@ -273,24 +255,11 @@ export class ItemMapper {
   /** Every answer, labelled as the person saw the question, questionnaire by questionnaire. */
   private allAnswers(answers: RawAnswers): string | null {
     const { screening, significance, registration } = this.schema.journey;
-    const known = new Set<string>();
-    const blocks = [screening, significance, registration].map((questionnaire) => {
-      const lines = questionnaire.sections
-        .flatMap((s) => s.questions)
-        .filter((q) => {
-          known.add(q.id);
-          return isShown(q, answers) && (answers[q.id] ?? '').trim() !== '';
-        })
-        .map((q) => `${q.label}: ${displayAnswer(q, answers[q.id])}`);
-      return lines.length > 0 ? `${questionnaire.title}\n${lines.join('\n')}` : '';
-    });
-    const others = Object.entries(answers)
-      .filter(([id, v]) => !known.has(id) && v.trim() !== '')
-      .map(([id, v]) => `${id}: ${v}`);
-    const text = [...blocks, others.length > 0 ? `Other answers\n${others.join('\n')}` : '']
-      .filter((b) => b !== '')
-      .join('\n\n');
-    return text || null;
+    return answersText(
+      [screening, significance, registration].map((q) => ({ title: q.title, questions: q.sections.flatMap((section) => section.questions) })),
+      answers,
+      'Other answers',
+    );
   }
 
   /** Names of the columns to $select: the ones the list has. */
@@ -390,31 +359,3 @@ function parseBotRecord(value: unknown): { record: NewPartnership; seal: unknown
   }
 }
 
-function decisionsText(record: NewPartnership): string | null {
-  const history = record.approval?.history ?? [];
-  if (history.length === 0) return null;
-  return history
-    .map((d) => `${d.at.slice(0, 10)} stage ${d.stage}: ${d.decision} by ${d.by.name}${d.comment ? ` - ${d.comment}` : ''}`)
-    .join('\n');
-}
-
-function riskScore(answers: RawAnswers): number | null {
-  const likelihood = Number(answers.riskLikelihood);
-  const impact = Number(answers.riskImpact);
-  return Number.isInteger(likelihood) && Number.isInteger(impact) && likelihood > 0 && impact > 0 ? likelihood * impact : null;
-}
-
-function referenceYear(reference: string | undefined): number | null {
-  const m = reference ? REFERENCE_PATTERN.exec(reference) : null;
-  return m ? Number(m[1]) : null;
-}
-
-/** The highest of some references within a year, by number (PR-2026-1000 is above PR-2026-999). */
-export function highestReference(references: readonly (string | undefined)[], year: number): string | undefined {
-  let best: { reference: string; sequence: number } | undefined;
-  for (const reference of references) {
-    const sequence = sequenceOf(reference, year);
-    if (reference && sequence > 0 && (!best || sequence > best.sequence)) best = { reference, sequence };
-  }
-  return best?.reference;
-}

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { DuplicateError } from '../../domain/errors';
 import type { FlowDefinition } from '../../domain/flow';
-import { displayAnswer, isShown } from '../../domain/questionnaire';
 import type { PartnershipRecord } from '../../domain/records';
 import type { Logger } from '../../logger';
 import type { Records } from '../../ports/records';
 import type { SPFI } from './client';
 import type { ItemValues } from './columns';
+import { answersText } from './item-text';
 import { RECORD_TYPE_CHOICE, recordTypeLabel } from './labels';
 import { WholeRecordSeal } from './record-seal';
 import { RECORDS_LIST, RECORDS_LOOKUP_CLASH, REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
 import { RegisterNotProvisionedError } from './sharepoint-register';
+import { allItems, firstItem } from './queries';
 import { checkedOnce, failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 
 /**
@@ -226,31 +227,16 @@ export class SharePointRecords implements Records {
       Summary: record.summary || null,
       Score: typeof record.score === 'number' && Number.isFinite(record.score) ? record.score : null,
       Decision: record.decision?.slice(0, TEXT_MAX) || null,
-      Details: this.answersText(record),
+      Details: this.answersOf(record),
       RecordId: columnKey(record.id),
       BotRecord: JSON.stringify({ seal: this.shared.seal.seal(record), ...record }),
     };
   }
 
   /** Every answer, labelled as the person saw the question, section by section; answers the form no longer asks, by id. */
-  private answersText(record: PartnershipRecord): string | null {
-    const answers = record.answers ?? {};
+  private answersOf(record: PartnershipRecord): string | null {
     const flow = this.options.flows?.get(record.flowId);
-    const known = new Set<string>();
-    const blocks = (flow?.questionnaire.sections ?? []).map((section) => {
-      const lines = section.questions
-        .filter((q) => {
-          known.add(q.id);
-          return isShown(q, answers) && (answers[q.id] ?? '').trim() !== '';
-        })
-        .map((q) => `${q.label}: ${displayAnswer(q, answers[q.id])}`);
-      return lines.length > 0 ? `${section.title}\n${lines.join('\n')}` : '';
-    });
-    const others = Object.entries(answers)
-      .filter(([id, v]) => !known.has(id) && typeof v === 'string' && v.trim() !== '')
-      .map(([id, v]) => `${id}: ${v}`);
-    const all = [...blocks, others.length > 0 ? `${flow ? 'Other answers\n' : ''}${others.join('\n')}` : ''].filter((b) => b !== '').join('\n\n');
-    return all || null;
+    return answersText(flow?.questionnaire.sections ?? [], record.answers ?? {}, flow ? 'Other answers' : '');
   }
 
   /** The register item of the entry, for the Partnership lookup; undefined when it is not in the register (yet). */
@@ -278,16 +264,12 @@ export class SharePointRecords implements Records {
   }
 
   private async findOne(filter: string): Promise<Found | undefined> {
-    const items = await this.query(filter).top(1)<ItemValues[]>();
-    return items[0] && this.toFound(items[0]);
+    const item = await firstItem(this.query(filter));
+    return item && this.toFound(item);
   }
 
   private async findAll(filter: string): Promise<Found[]> {
-    const found: Found[] = [];
-    for await (const page of this.query(filter).top(this.pageSize)) {
-      for (const item of page as ItemValues[]) found.push(this.toFound(item));
-    }
-    return found;
+    return (await allItems(this.query(filter), this.pageSize)).map((item) => this.toFound(item));
   }
 
   private toFound(item: ItemValues): Found {

@@ -6,9 +6,11 @@ import type { NewPartnership, Partnership } from '../../domain/records';
 import type { Logger } from '../../logger';
 import type { Register } from '../../ports/register';
 import type { SPFI } from './client';
-import { ItemMapper, highestReference, peopleOf, type ItemValues } from './columns';
+import { ItemMapper, type ItemValues } from './columns';
+import { highestReference, peopleOf } from './item-text';
 import { RecordSeal } from './record-seal';
 import { REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
+import { allItems, firstItem } from './queries';
 import { checkedOnce, failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 import { SharePointUnavailableError } from './transport';
 
@@ -267,16 +269,12 @@ export class SharePointRegister implements Register {
   }
 
   private async findOne(filter: string): Promise<Found | undefined> {
-    const items = await this.query(filter).top(1)<ItemValues[]>();
-    return items[0] && this.toFound(items[0]);
+    const item = await firstItem(this.query(filter));
+    return item && this.toFound(item);
   }
 
   private async findAll(filter: string): Promise<Found[]> {
-    const found: Found[] = [];
-    for await (const page of this.query(filter).top(this.pageSize)) {
-      for (const item of page as ItemValues[]) found.push(this.toFound(item));
-    }
-    return found;
+    return (await allItems(this.query(filter), this.pageSize)).map((item) => this.toFound(item));
   }
 
   /** Site user ids of the people a record names by email; someone ensureUser cannot find is left out. */
