@@ -1,12 +1,26 @@
-import { isDeepStrictEqual } from 'node:util';
 import { formatReference, REFERENCE_PATTERN, sequenceOf } from '../../domain/approval';
 import { DuplicateError, StoreUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { PartnershipStatus } from '../../domain/lifecycle';
-import { isPendingSync, PENDING_SYNC_ETAG_PREFIX, type NewPartnership, type Partnership } from '../../domain/records';
+import { isPendingSync, type NewPartnership, type Partnership } from '../../domain/records';
 import type { Logger } from '../../logger';
 import type { Clock } from '../../ports/clock';
 import type { Register } from '../../ports/register';
-import type { OutboxEntry, OutboxKind, SqliteOutbox } from '../sqlite/sqlite-outbox';
+import type { OutboxEntry, SqliteOutbox } from '../sqlite/sqlite-outbox';
+import {
+  higherReference,
+  isUnavailable,
+  newestFirst,
+  pendingEtagOf,
+  reasonOf,
+  sameContent,
+  stateOf,
+  type DrainReport,
+  type OutboxConflict,
+  type Renumbered,
+  type Replayed,
+} from './outbox-entries';
+
+export type { DrainReport, OutboxConflict, Renumbered } from './outbox-entries';
 
 /**
  * A Register that keeps writes it cannot make. It wraps the register of record
@@ -55,73 +69,6 @@ import type { OutboxEntry, OutboxKind, SqliteOutbox } from '../sqlite/sqlite-out
 /** How many items the last-copy cache keeps, least recently read dropped first. */
 const LAST_SEEN_LIMIT = 5000;
 const MAX_RENUMBER_ATTEMPTS = 50;
-
-export interface OutboxConflict {
-  readonly seq: number;
-  readonly kind: OutboxKind;
-  readonly subjectId: string;
-  /** The state the write would have made. */
-  readonly wanted: NewPartnership;
-  readonly baseEtag?: string;
-  readonly reason: string;
-  readonly queuedAt: string;
-  readonly at: string;
-}
-
-export interface Renumbered {
-  readonly subjectId: string;
-  readonly from: string;
-  readonly to: string;
-  readonly at: string;
-}
-
-export interface DrainReport {
-  readonly written: number;
-  readonly conflicts: number;
-  readonly renumbered: number;
-  /** Entries still waiting. */
-  readonly left: number;
-  /** The register was still unreachable: the drain stopped at the first entry it could not write. */
-  readonly unavailable: boolean;
-}
-
-type Replayed =
-  | { readonly kind: 'written'; readonly landed: Partnership; readonly ours: boolean; readonly renamed?: { from: string; to: string } }
-  | { readonly kind: 'conflict'; readonly reason: string };
-
-function pendingEtagOf(entry: Pick<OutboxEntry, 'seq' | 'revision'>): string {
-  return `${PENDING_SYNC_ETAG_PREFIX}${entry.seq}.${entry.revision}`;
-}
-
-/** The entry's partnership is parsed afresh on every read, so this is the caller's own copy. */
-function stateOf(entry: OutboxEntry): Partnership {
-  return { ...entry.partnership, etag: pendingEtagOf(entry) };
-}
-
-function isUnavailable(err: unknown): err is StoreUnavailableError {
-  return err instanceof StoreUnavailableError;
-}
-
-function reasonOf(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
-function contentOf(p: NewPartnership): unknown {
-  const { etag: _etag, ...rest } = p as Partnership;
-  return JSON.parse(JSON.stringify(rest));
-}
-
-function sameContent(a: NewPartnership, b: NewPartnership): boolean {
-  return isDeepStrictEqual(contentOf(a), contentOf(b));
-}
-
-function newestFirst(items: Partnership[]): Partnership[] {
-  return items.sort((x, y) => (x.updatedAt === y.updatedAt ? 0 : x.updatedAt < y.updatedAt ? 1 : -1));
-}
-
-function higherReference(a: string | undefined, b: string | undefined, year: number): string | undefined {
-  return sequenceOf(b, year) > sequenceOf(a, year) ? b : a;
-}
 
 /** How long a person's turns skip an unreachable register before trying it again. */
 export const BREAK_MS = 30_000;
