@@ -36,8 +36,7 @@ import { personOf } from './identity';
 import { cleanData } from './sanitize';
 import { commentProblemText, localeOf, say, type Locale } from '../views/catalogue';
 import { announceChangeDecision, approvalRequestsJob, decisionJob, refreshListFor, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
-import type { Jobs } from '../ports/jobs';
-import type { Partnership } from '../domain/records';
+import type { Jobs, JobSpec } from '../ports/jobs';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
@@ -52,9 +51,9 @@ export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly kickJobs: () => void;
 }
 
-/** Keeps the approval requests of a proposal's current stage as a durable job. */
-async function requestApprovals(deps: HandlerDeps, p: Partnership): Promise<void> {
-  await deps.jobs.enqueue(approvalRequestsJob(p), deps.clock.now());
+/** Keeps work that must outlive this turn as durable jobs, then wakes the worker. */
+async function enqueueWork(deps: HandlerDeps, ...jobs: readonly JobSpec[]): Promise<void> {
+  for (const job of jobs) await deps.jobs.enqueue(job, deps.clock.now());
   deps.kickJobs();
 }
 
@@ -66,7 +65,6 @@ export interface Actor {
   /** The language of the activity (its `locale`), for the words on the cards. */
   readonly locale: Locale;
 }
-
 
 export function viewOf(deps: HandlerDeps, result: JourneyResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
@@ -99,7 +97,7 @@ function move(kind: Move): ActionHandler {
       return renderFormResult(form, locale);
     }
     const result = await moveDraft(deps, person, ref, kind, data);
-    if (result.kind === 'submitted') await requestApprovals(deps, result.partnership);
+    if (result.kind === 'submitted') await enqueueWork(deps, approvalRequestsJob(result.partnership));
     return viewOf(deps, result, locale);
   };
 }
@@ -134,9 +132,7 @@ function decide(decision: Decision): ActionHandler {
     const result = await decideProposal(deps, person, { proposalId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
-        if (result.nextStage) await deps.jobs.enqueue(approvalRequestsJob(result.partnership), deps.clock.now());
-        await deps.jobs.enqueue(decisionJob(result.partnership, result.nextStage, replyToId), deps.clock.now());
-        deps.kickJobs();
+        await enqueueWork(deps, ...(result.nextStage ? [approvalRequestsJob(result.partnership)] : []), decisionJob(result.partnership, result.nextStage, replyToId));
         return approvalFor(deps, person, proposalId);
       case 'already-decided': {
         const last = result.partnership.approval?.last;
