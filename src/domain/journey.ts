@@ -1,11 +1,16 @@
-import type { Question, Questionnaire, Section } from './questionnaire';
+import type { Question, Questionnaire, RawAnswers, Section, SectionCondition } from './questionnaire';
+import { exclusionsHit, waivableUnmet } from './screening';
+import { assessSignificance } from './significance';
 
 /**
- * The proposal journey (DOMAIN 1.1-1.3) as a flat list of steps: the screening
+ * The proposal journey (DOMAIN 1.1-1.3) as a list of steps: the screening
  * questions, its outcome, the significance questions, its outcome, the
  * registration sections, then the summary. Steps are addressed by a stable key
  * ("registration.people"), never by position, so a draft saved before a
- * questionnaire changed still resumes at the right place.
+ * questionnaire changed still resumes at the right place. A section with an
+ * `askWhen` is skipped while its rule does not hold: an exclusion answered yes
+ * goes straight to the outcome, and the "might be" question is asked only when
+ * a waivable criterion is unmet.
  */
 export type JourneyStep =
   | { readonly key: string; readonly kind: 'questions'; readonly questionnaire: Questionnaire; readonly section: Section }
@@ -16,6 +21,7 @@ export interface Journey {
   readonly significance: Questionnaire;
   readonly registration: Questionnaire;
   readonly steps: readonly JourneyStep[];
+  readonly fundingThreshold: number;
 }
 
 function questionSteps(questionnaire: Questionnaire): JourneyStep[] {
@@ -27,7 +33,7 @@ function questionSteps(questionnaire: Questionnaire): JourneyStep[] {
   }));
 }
 
-export function buildJourney(screening: Questionnaire, significance: Questionnaire, registration: Questionnaire): Journey {
+export function buildJourney(screening: Questionnaire, significance: Questionnaire, registration: Questionnaire, fundingThreshold = 50_000): Journey {
   const steps: JourneyStep[] = [
     ...questionSteps(screening),
     { key: 'screening-outcome', kind: 'checkpoint' },
@@ -36,7 +42,23 @@ export function buildJourney(screening: Questionnaire, significance: Questionnai
     ...questionSteps(registration),
     { key: 'summary', kind: 'checkpoint' },
   ];
-  return { screening, significance, registration, steps };
+  return { screening, significance, registration, steps, fundingThreshold };
+}
+
+export function conditionHolds(journey: Journey, condition: SectionCondition, answers: RawAnswers): boolean {
+  switch (condition) {
+    case 'not-excluded':
+      return exclusionsHit(journey.screening, answers).length === 0;
+    case 'waivable-unmet':
+      return waivableUnmet(journey.screening, answers);
+    case 'significant':
+      return assessSignificance(journey.significance, answers, journey.fundingThreshold).significant;
+  }
+}
+
+/** Whether a person is asked this step, given the answers so far. */
+export function isAsked(journey: Journey, step: JourneyStep, answers: RawAnswers): boolean {
+  return step.kind === 'checkpoint' || step.section.askWhen === undefined || conditionHolds(journey, step.section.askWhen, answers);
 }
 
 export function firstStep(journey: Journey): JourneyStep {
@@ -48,27 +70,32 @@ export function stepAt(journey: Journey, key: string): JourneyStep {
   return journey.steps.find((s) => s.key === key) ?? journey.steps[journey.steps.length - 1];
 }
 
-export function nextStep(journey: Journey, key: string): JourneyStep {
+export function nextStep(journey: Journey, key: string, answers: RawAnswers = {}): JourneyStep {
   const i = journey.steps.findIndex((s) => s.key === key);
-  return journey.steps[Math.min(i + 1, journey.steps.length - 1)];
+  const later = journey.steps.slice(i + 1).find((s) => isAsked(journey, s, answers));
+  return later ?? journey.steps[journey.steps.length - 1];
 }
 
-export function previousStep(journey: Journey, key: string): JourneyStep {
+export function previousStep(journey: Journey, key: string, answers: RawAnswers = {}): JourneyStep {
   const i = journey.steps.findIndex((s) => s.key === key);
-  return journey.steps[Math.max(i - 1, 0)];
+  const earlier = journey.steps.slice(0, Math.max(i, 0)).reverse().find((s) => isAsked(journey, s, answers));
+  return earlier ?? journey.steps[0];
 }
 
-/** "Step n of m", counting every step a person sees. */
-export function progressOf(journey: Journey, key: string): { readonly number: number; readonly total: number } {
-  return { number: journey.steps.findIndex((s) => s.key === key) + 1, total: journey.steps.length };
+/** "Step n of m", counting the steps this person is asked with the answers given so far. */
+export function progressOf(journey: Journey, key: string, answers: RawAnswers = {}): { readonly number: number; readonly total: number } {
+  const asked = journey.steps.filter((s) => s.key === key || isAsked(journey, s, answers));
+  return { number: asked.findIndex((s) => s.key === key) + 1, total: asked.length };
 }
 
 export function allQuestions(journey: Journey): Question[] {
   return [journey.screening, journey.significance, journey.registration].flatMap((q) => q.sections.flatMap((s) => s.questions));
 }
 
-export function registrationSteps(journey: Journey): Extract<JourneyStep, { kind: 'questions' }>[] {
+/** The registration sections, all of them, or only those asked given `answers`. */
+export function registrationSteps(journey: Journey, answers?: RawAnswers): Extract<JourneyStep, { kind: 'questions' }>[] {
   return journey.steps.filter(
-    (s): s is Extract<JourneyStep, { kind: 'questions' }> => s.kind === 'questions' && s.questionnaire === journey.registration,
+    (s): s is Extract<JourneyStep, { kind: 'questions' }> =>
+      s.kind === 'questions' && s.questionnaire === journey.registration && (answers === undefined || isAsked(journey, s, answers)),
   );
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LENGTH, type Questionnaire, type QuestionType } from './questionnaire';
+import { DEFAULT_MAX_LENGTH, SECTION_CONDITIONS, type Questionnaire, type QuestionType } from './questionnaire';
 
 /**
  * Checks a questionnaire loaded from data, so a mistake fails at start-up
@@ -40,6 +40,7 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
     if (sectionIds.has(s.id)) fail(`${sp}.id`, `duplicate section id "${s.id}"`);
     sectionIds.add(s.id);
     if (typeof s.title !== 'string' || s.title.trim() === '') fail(`${sp}.title`, 'must be a non-empty string');
+    if (s.askWhen !== undefined && !SECTION_CONDITIONS.includes(s.askWhen)) fail(`${sp}.askWhen`, `must be one of ${SECTION_CONDITIONS.join(', ')}`);
     if (!Array.isArray(s.questions) || s.questions.length === 0) fail(`${sp}.questions`, 'must be a non-empty array');
     const local = new Set<string>();
     s.questions.forEach((question, qi) => {
@@ -58,7 +59,8 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
         fail(`${qp}.showIf.equals`, 'must be a non-empty string');
       }
       for (const [ci, c] of (question.contradicts ?? []).entries()) {
-        if (!local.has(c.question)) fail(`${qp}.contradicts[${ci}].question`, `must name an earlier question of the same section, not "${c.question}"`);
+        if (!local.has(c.question) && !takenIds.has(c.question)) fail(`${qp}.contradicts[${ci}].question`, `must name an earlier question, not "${c.question}"`);
+        if (!local.has(c.question) && (typeof c.about !== 'string' || c.about === '')) fail(`${qp}.contradicts[${ci}].about`, 'must say which answer, for a question of another section');
       }
       if (question.notBefore && !takenIds.has(question.notBefore)) {
         fail(`${qp}.notBefore`, `must name an earlier question, not "${question.notBefore}"`);

@@ -24,7 +24,10 @@ export type QuestionType =
 
 export interface Choice {
   readonly value: string;
+  /** Its name, as the summary and the register show it. */
   readonly title: string;
+  /** What it means, in plain words: shown after the name on the card only. */
+  readonly help?: string;
 }
 
 /** Shown (and validated) only when an earlier answer equals `equals`, or is one of `in`. */
@@ -48,17 +51,28 @@ export interface Question {
   readonly notBefore?: string;
   /**
    * Answers that cannot both be true: this answer being `when` while an earlier
-   * question of the section is `equals` is shown as a problem on the card.
+   * question is `equals` is shown as a problem on the card. The other question may
+   * be in an earlier section (a screening answer): `about` then says which answer.
    */
-  readonly contradicts?: readonly { readonly when: string; readonly question: string; readonly equals: string }[];
+  readonly contradicts?: readonly { readonly when: string; readonly question: string; readonly equals: string; readonly about?: string }[];
   /** Free-form tags the rules of a questionnaire read (e.g. screening effects). */
   readonly rule?: Readonly<Record<string, string>>;
 }
+
+/**
+ * A section asked only when a rule over earlier answers holds (the journey
+ * knows the rules): `not-excluded` (no screening exclusion answered yes),
+ * `waivable-unmet` (only a waivable criterion is unmet: the "might be" question),
+ * `significant` (the significance triggers say so).
+ */
+export type SectionCondition = 'not-excluded' | 'waivable-unmet' | 'significant';
+export const SECTION_CONDITIONS: readonly SectionCondition[] = ['not-excluded', 'waivable-unmet', 'significant'];
 
 export interface Section {
   readonly id: string;
   readonly title: string;
   readonly intro?: string;
+  readonly askWhen?: SectionCondition;
   readonly questions: readonly Question[];
 }
 
@@ -246,7 +260,8 @@ function contradiction(section: Section, q: Question, value: string, answers: Ra
   const clash = q.contradicts?.find((c) => c.when === value && (answers[c.question] ?? '').trim() === c.equals);
   if (!clash) return undefined;
   const other = section.questions.find((o) => o.id === clash.question);
-  return { code: 'contradicts', other: other?.label ?? clash.question, answer: other ? displayAnswer(other, clash.equals) : clash.equals };
+  if (!other) return { code: 'contradicts', other: clash.about ?? clash.question, answer: clash.equals === 'yes' ? 'Yes' : clash.equals === 'no' ? 'No' : clash.equals };
+  return { code: 'contradicts', other: other.label, answer: displayAnswer(other, clash.equals) };
 }
 
 /** Validates one section's raw answers: the message per question id, empty when valid. */

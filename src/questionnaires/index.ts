@@ -19,10 +19,12 @@ import significance from './significance.json';
  */
 export function loadProposalJourney(options: { readonly fundingThreshold?: number } = {}): Journey {
   const ids = new Set<string>();
+  const threshold = options.fundingThreshold ?? 50_000;
   return buildJourney(
     checkQuestionnaire('src/questionnaires/screening.json', screening, ids),
-    withThreshold(checkQuestionnaire('src/questionnaires/significance.json', significance, ids), options.fundingThreshold ?? 50_000),
+    withThreshold(checkQuestionnaire('src/questionnaires/significance.json', significance, ids), threshold),
     checkQuestionnaire('src/questionnaires/registration.json', registration, ids),
+    threshold,
   );
 }
 

@@ -1,5 +1,5 @@
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
-import { firstStep, nextStep, previousStep, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { firstStep, isAsked, nextStep, previousStep, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
 import { needsSeniorStage, samePerson } from '../domain/approval';
 import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, Person } from '../domain/records';
@@ -85,17 +85,16 @@ async function save(deps: JourneyDeps, draft: Draft, changes: Partial<Draft>): P
   }
 }
 
+/** The outcome a step leads to: worked out when the person leaves the last section of screening or significance they are asked. */
 function outcomeChanges(deps: JourneyDeps, step: JourneyStep, answers: RawAnswers): Partial<Draft> {
   if (step.kind !== 'questions') return {};
-  const { questionnaire } = step;
-  const isLastSection = questionnaire.sections[questionnaire.sections.length - 1] === step.section;
-  if (!isLastSection) return {};
-  if (questionnaire === deps.journey.screening) {
-    const screening = screenArrangement(questionnaire, answers);
+  const next = nextStep(deps.journey, step.key, answers);
+  if (next.key === 'screening-outcome') {
+    const screening = screenArrangement(deps.journey.screening, answers);
     return { screening, status: screening.outcome === 'not-a-partnership' ? 'screened-out' : 'draft' };
   }
-  if (questionnaire === deps.journey.significance) {
-    return { significance: assessSignificance(questionnaire, answers, deps.fundingThreshold) };
+  if (next.key === 'significance-outcome') {
+    return { significance: assessSignificance(deps.journey.significance, answers, deps.fundingThreshold) };
   }
   return {};
 }
@@ -111,9 +110,13 @@ async function recordScreeningDecision(deps: JourneyDeps, person: Person, draft:
   });
 }
 
+/** The screening answers the person was asked (an exclusion ends it before the criteria). */
 function screeningAnswers(journey: Journey, answers: RawAnswers): Record<string, string> {
   const picked: Record<string, string> = {};
-  for (const q of journey.screening.sections.flatMap((s) => s.questions)) picked[q.id] = answers[q.id] ?? '';
+  for (const step of journey.steps) {
+    if (step.kind !== 'questions' || step.questionnaire !== journey.screening || !isAsked(journey, step, answers)) continue;
+    for (const q of step.section.questions) picked[q.id] = answers[q.id] ?? '';
+  }
   return picked;
 }
 
@@ -135,7 +138,7 @@ export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef,
     return saved.ok ? { kind: 'step', draft: saved.draft, errors: picked.clipped } : saved.result;
   }
   if (move === 'back') {
-    const target = draft.returnToSummary ? stepAt(deps.journey, 'summary') : previousStep(deps.journey, draft.step);
+    const target = draft.returnToSummary ? stepAt(deps.journey, 'summary') : previousStep(deps.journey, draft.step, answers);
     const reopened = draft.status === 'screened-out' ? { status: 'draft' as const } : {};
     const saved = await save(deps, draft, { answers, step: target.key, returnToSummary: false, ...reopened });
     return saved.ok ? { kind: 'step', draft: saved.draft } : saved.result;
@@ -153,7 +156,7 @@ export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef,
   const outcome = outcomeChanges(deps, step, answers);
   const target = draft.returnToSummary && step.kind === 'questions' && step.questionnaire === deps.journey.registration
     ? stepAt(deps.journey, 'summary')
-    : nextStep(deps.journey, draft.step);
+    : nextStep(deps.journey, draft.step, answers);
   const saved = await save(deps, draft, { answers, step: target.key, returnToSummary: false, ...outcome });
   if (!saved.ok) return saved.result;
   if (outcome.screening) await recordScreeningDecision(deps, person, saved.draft);
@@ -168,7 +171,7 @@ export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef,
 export async function editSection(deps: JourneyDeps, person: Person, ref: CardRef, target: string): Promise<JourneyResult> {
   const loaded = await loadForAction(deps, person, ref);
   if (!loaded.ok) return loaded.result;
-  const step = registrationSteps(deps.journey).find((s) => s.key === target);
+  const step = registrationSteps(deps.journey, loaded.draft.answers).find((s) => s.key === target);
   if (!step || loaded.draft.step !== 'summary') return { kind: 'step', draft: loaded.draft, notice: 'ILLEGAL_TRANSITION' };
   const saved = await save(deps, loaded.draft, { step: step.key, returnToSummary: loaded.draft.step === 'summary' });
   return saved.ok ? { kind: 'step', draft: saved.draft } : saved.result;
@@ -186,7 +189,7 @@ export async function resumeDraft(deps: JourneyDeps, person: Person, draftId: st
 /** The first step whose answers are incomplete, with its errors; undefined when all are valid. */
 function firstInvalidStep(journey: Journey, answers: RawAnswers): { step: JourneyStep; errors: FieldErrors } | undefined {
   for (const step of journey.steps) {
-    if (step.kind !== 'questions') continue;
+    if (step.kind !== 'questions' || !isAsked(journey, step, answers)) continue;
     const errors = validateSection(step.section, answers);
     if (Object.keys(errors).length > 0) return { step, errors };
   }

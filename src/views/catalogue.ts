@@ -112,15 +112,51 @@ export const STATUS_LABEL: Readonly<Record<PartnershipStatus | DraftStatus, stri
   closed: 'Closed',
 };
 
-/** What an arrangement is instead of a partnership, completing "It is ...". */
-export const ARRANGEMENT_LABEL: Readonly<Record<ArrangementKind, string>> = {
-  contract: 'a contractual relationship (a contract or service level agreement), managed through procurement, not the register',
-  'shared-service': 'a shared service (another authority carrying out our functions), which the register excludes',
-  'joint-working': 'joint working or collaboration (a forum or group with no formal agreement or agreed outcomes)',
-  'statutory-duty': 'a duty we must carry out by law or under a management agreement',
-  'one-off': 'a one-off activity or service for someone, not an ongoing partnership',
-  consortium: 'part of a consortium, which is not registered as a partnership',
+/**
+ * What an arrangement is instead of a partnership ("It is ..."), and where it
+ * is managed (DOMAIN 1.1).
+ */
+export const ARRANGEMENT_LABEL: Readonly<Record<ArrangementKind, { readonly what: string; readonly where: string }>> = {
+  'service-agreement': { what: 'a service agreement', where: 'Agree it as a service level agreement with the service that provides it.' },
+  contract: { what: 'a contract: one side delivers a service for the other, for payment', where: 'It is managed through procurement and contract management.' },
+  grant: { what: 'joint working through grant funding', where: 'It is managed through the grants process.' },
+  sponsorship: { what: 'a sponsorship', where: 'It is agreed and managed under the sponsorship arrangements, not the register.' },
+  'one-off': { what: 'a one-off activity or service', where: 'The service doing it manages it; it is not registered.' },
+  'statutory-duty': { what: 'a statutory duty we carry out ourselves', where: 'The service responsible for the duty manages it.' },
+  consortium: { what: 'a consortium', where: 'It is managed through the bid or purchasing arrangements it serves.' },
+  'shared-service': { what: 'a shared service', where: 'It is managed through the shared service agreement between the authorities.' },
+  'joint-working': { what: 'joint working', where: 'Record it in the service plan of the team taking part; it is not registered.' },
+  'one-sided': { what: 'help that benefits one side only', where: 'If we provide it, it is a service; if we fund it, a grant: manage it that way.' },
+  'core-service': { what: 'a service we must provide', where: 'The service responsible manages it through its own plans.' },
 };
+
+/** Why screening reached its outcome, one line per reason code (DOMAIN 1.1). */
+export const SCREENING_REASON: Readonly<Record<string, string>> = {
+  'excluded:service-level-agreement': 'It is a service level agreement.',
+  'excluded:service-for-payment': 'One side delivers a service to the other for payment, with no shared objectives.',
+  'excluded:grant': 'It is a grant or community funding agreement.',
+  'excluded:sponsorship': 'It is a sponsorship.',
+  'excluded:one-off': 'It is a one-off activity or service.',
+  'excluded:duty-only': 'It is a duty we carry out ourselves because the law or a management agreement requires it.',
+  'excluded:consortium': 'We take part as a member of a consortium.',
+  'excluded:shared-service': 'Another authority carries out our functions (a shared service).',
+  'excluded:no-formal-agreement': 'It is a group or forum without a formal agreement signed by the partners.',
+  'met:mutually-beneficial': 'It is mutually beneficial.',
+  'met:adds-value': 'It adds value beyond what each organisation would achieve alone.',
+  'met:voluntary': 'We take part voluntarily.',
+  'met:discretionary': 'It is a discretionary activity for us.',
+  'unmet:mutually-beneficial': 'It does not benefit both sides: a partnership must be mutually beneficial.',
+  'unmet:adds-value': 'It adds nothing beyond what each organisation would do alone.',
+  'unmet:voluntary': 'We are required to do it, rather than choosing to.',
+  'unmet:discretionary': 'It is not a discretionary activity: it is something we must provide.',
+  'statutory-body': 'The law requires us to take part in it as a partnership body: it is a statutory partnership, and the voluntary and discretionary criteria do not apply.',
+  'added-value-on-top': 'We have to do it, but the way we do it adds extra, added-value activity.',
+};
+
+/** A screening reason in words; a record written before reasons were codes holds its sentence, shown as it is. */
+export function screeningReasonText(reason: string): string {
+  return SCREENING_REASON[reason] ?? reason;
+}
 
 /** The button that completes each form after approval. */
 export const COMPLETE_TITLE: Readonly<Record<string, string>> = {

@@ -1,11 +1,11 @@
 import type { ErrorCode } from '../domain/errors';
-import { progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { nextStep, progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
 import { choicesOf, displayAnswer, isShown, maxLengthOf, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
-import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, STATUS_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, screeningReasonText, STATUS_LABEL, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -35,7 +35,7 @@ interface StepOptions {
 }
 
 function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: ErrorCode) {
-  const progress = progressOf(journey, step.key);
+  const progress = progressOf(journey, step.key, draft.answers);
   const title = draft.answers.name ? `${journey.registration.title}: ${clip(draft.answers.name, 80)}` : journey.registration.title;
   return {
     journeyTitle: title,
@@ -67,7 +67,7 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors, loc
     placeholder: q.placeholder ?? '',
     help: q.help ?? '',
     error: problemText(locale, errors[q.id]),
-    choices: q.type === 'person' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q),
+    choices: q.type === 'person' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q).map((c) => ({ value: c.value, title: c.help ? `${c.title}: ${c.help}` : c.title })),
     typedId: `${q.id}${TYPED_SUFFIX}`,
   };
 }
@@ -77,7 +77,7 @@ export function renderJourneyStep(journey: Journey, draft: Draft, options: StepO
   const base = common(journey, draft, step, options.notice);
   if (step.kind === 'questions') {
     const errors = options.errors ?? {};
-    const isLastRegistration = step.questionnaire === journey.registration && step.section === journey.registration.sections.at(-1);
+    const isLastRegistration = step.questionnaire === journey.registration && nextStep(journey, step.key, draft.answers).key === 'summary';
     return expandCard('questionnaire-step', {
       ...base,
       journeyTitle: step.questionnaire === journey.registration ? base.journeyTitle : step.questionnaire.title,
@@ -98,16 +98,19 @@ function renderOutcome(journey: Journey, draft: Draft, key: string, base: Return
     const result = draft.screening;
     const outcome = result?.outcome ?? 'not-a-partnership';
     const text = {
-      partnership: { heading: 'Yes: this is a partnership', tone: 'good', explanation: 'It meets every partnership criterion. Continue to check whether it is significant, then register it.' },
+      partnership: result?.statutory
+        ? { heading: 'Yes: this is a statutory partnership', tone: 'good', explanation: 'Register it in the statutory category. Continue to check whether it is significant, then register it.' }
+        : { heading: 'Yes: this is a partnership', tone: 'good', explanation: 'It meets every partnership criterion. Continue to check whether it is significant, then register it.' },
       possible: { heading: 'It might be a partnership', tone: 'warning', explanation: 'You can register it; the approver will judge whether it should be on the register.' },
       'not-a-partnership': { heading: 'This is not a partnership', tone: 'attention', explanation: 'It will not be entered on the register. Your answers and this decision have been kept.' },
     }[outcome];
+    const instead = result?.instead ? ARRANGEMENT_LABEL[result.instead] : undefined;
     return expandCard('outcome', {
       ...base,
       journeyTitle: journey.screening.title,
       ...text,
-      reasons: result?.reasons ?? [],
-      instead: result?.instead ? `It is ${ARRANGEMENT_LABEL[result.instead]}.` : '',
+      reasons: (result?.reasons ?? []).map(screeningReasonText),
+      instead: instead ? `It is ${instead.what}. ${instead.where}` : '',
       canContinue: outcome !== 'not-a-partnership',
     });
   }
@@ -127,7 +130,7 @@ function renderOutcome(journey: Journey, draft: Draft, key: string, base: Return
 }
 
 function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof common>): Card {
-  const sections = registrationSteps(journey).map((step) => ({
+  const sections = registrationSteps(journey, draft.answers).map((step) => ({
     key: step.key,
     title: step.section.title,
     answers: step.section.questions

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config';
 import { startServer, type RunningServer, type ServerOptions } from '../../src/server';
 import { startBotConnector, type BotConnectorDouble } from '../doubles/bot-connector';
 import { teamsUser } from '../doubles/teams-activity';
-import { proposalAnswers } from '../fixtures/builders';
+import { proposalAnswers, riskChecklistAnswers } from '../fixtures/builders';
 import { Chat, inputIdsOf, type ShownCard } from './chat';
 
 export interface BotUnderTest {
@@ -58,7 +58,8 @@ export async function reachSummary(chat: Chat, answers: Record<string, string> =
     const titles = JSON.stringify(shown.card);
     const button = STEP_BUTTONS.find((t) => titles.includes(`"title":"${t}"`));
     if (!button) throw new Error(`stuck on a card with no way forward: ${titles.slice(0, 500)}`);
-    shown = await chat.press(shown, button, answersFor(shown, answers));
+    // A significant partnership is also asked the risk checklist (002 "Risk Management").
+    shown = await chat.press(shown, button, answersFor(shown, { ...riskChecklistAnswers(), ...answers }));
   }
   throw new Error('the journey did not reach the summary in 20 steps');
 }

@@ -32,12 +32,12 @@ describe('registering a partnership, in whole conversations over HTTP', () => {
   it('screens out a service level agreement, explains why and what it is instead, and keeps the decision', async () => {
     const chat = bot.chat('Sam Screen');
     let shown = await chat.say('check');
-    shown = await chat.press(shown, 'Next', answersFor(shown, proposalAnswers()));
+    // Exclusions come first: a yes ends the screening at once, without the criteria.
     shown = await chat.press(shown, 'Next', answersFor(shown, proposalAnswers({ serviceLevelAgreement: 'yes' })));
     const text = textOf(shown.card);
     expect(text).toContain('This is not a partnership');
     expect(text).toContain('It is a service level agreement');
-    expect(text).toMatch(/contractual relationship/);
+    expect(text).toMatch(/It is a service agreement\. Agree it as a service level agreement/);
     expect(actionsOf(shown.card).map((a) => a.title)).not.toContain('Continue');
     const mine = textOf((await chat.say('my partnerships')).card);
     expect(mine).toContain('Not a partnership');
@@ -95,10 +95,10 @@ describe('registering a partnership, in whole conversations over HTTP', () => {
     const chat = bot.chat('Stan Stale');
     const first = await chat.say('register');
     const moved = await chat.press(first, 'Next', answersFor(first, proposalAnswers()));
-    expect(textOf(moved.card)).toContain('Is it any of these?');
+    expect(textOf(moved.card)).toContain('The partnership criteria');
     const again = await chat.press(first, 'Next', answersFor(first, proposalAnswers({ mutuallyBeneficial: 'no' })));
     expect(textOf(again.card)).toContain('This card was out of date');
-    expect(textOf(again.card)).toContain('Is it any of these?');
+    expect(textOf(again.card)).toContain('The partnership criteria');
   });
 
   it('a double click on Next moves one step, not two', async () => {
@@ -107,7 +107,7 @@ describe('registering a partnership, in whole conversations over HTTP', () => {
     const inputs = answersFor(first, proposalAnswers());
     const [a, b] = await Promise.all([chat.press(first, 'Next', inputs), chat.press(first, 'Next', inputs)]);
     const texts = [textOf(a.card), textOf(b.card)];
-    expect(texts.every((t) => t.includes('Is it any of these?'))).toBe(true);
+    expect(texts.every((t) => t.includes('The partnership criteria'))).toBe(true);
     expect(texts.filter((t) => t.includes('This card was out of date'))).toHaveLength(1);
   });
 
@@ -146,7 +146,7 @@ describe('registering a partnership, in whole conversations over HTTP', () => {
     const continues = actionsOf(list.card).filter((a) => a.title === 'Continue');
     expect(continues).toHaveLength(2);
     const resumed = await chat.press(list, 'Continue');
-    expect(textOf(resumed.card)).toMatch(/Is it any of these\?|About the arrangement/);
+    expect(textOf(resumed.card)).toMatch(/The partnership criteria|Is it any of these\?/);
   });
 });
 
@@ -165,15 +165,15 @@ describe('coming back later', () => {
       const chat = new Chat(() => proc.url, connector, teamsUser(connector.url, { name: 'Rita Restart' }));
       const first = await chat.say('register');
       const second = await chat.press(first, 'Next', answersFor(first, proposalAnswers()));
-      await chat.press(second, 'Save and close', { serviceLevelAgreement: 'no', contractual: 'no' });
+      await chat.press(second, 'Save and close', { mutuallyBeneficial: 'yes', addsValue: 'no' });
       await proc.stop();
 
       proc = await startBotProcess({ dataDir, env: { LOG_LEVEL: 'warn', BOT_SERVICE_URL: connector.url } });
       const list = await chat.say('my partnerships');
       const resumed = await chat.press(list, 'Continue');
-      expect(textOf(resumed.card)).toContain('Is it any of these?');
-      expect(JSON.stringify(resumed.card)).toMatch(/"id":"serviceLevelAgreement","label":"[^"]*","value":"no"/);
-      expect(inputIdsOf(resumed.card)).toContain('sharedService');
+      expect(textOf(resumed.card)).toContain('The partnership criteria');
+      expect(JSON.stringify(resumed.card)).toMatch(/"id":"addsValue","label":"[^"]*","value":"no"/);
+      expect(inputIdsOf(resumed.card)).toContain('statutoryBody');
     } finally {
       await proc.stop();
       await connector.close();

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/logger';
 import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
 import { startGraphDouble } from '../doubles/graph';
 import { messageFrom, postActivity, teamsUser } from '../doubles/teams-activity';
-import { aPartnership, proposalAnswers } from '../fixtures/builders';
+import { aPartnership, proposalAnswers, riskChecklistAnswers } from '../fixtures/builders';
 import { reachSummary, startBotUnderTest, type BotUnderTest } from './bot-under-test';
 import { actionsOf, textOf, type Chat, type ShownCard } from './chat';
 
@@ -147,7 +147,8 @@ describe('over HTTP, with the Bot Connector double', () => {
     const stores = openSqliteStores(join(bot.dataDir, 'register.sqlite'));
     const [draft] = await stores.drafts.listByOwner(pat.user.aadObjectId);
     expect(draft.significance?.significant).toBe(false);
-    const changed = await stores.drafts.update({ ...draft, answers: { ...draft.answers, fundingAtRisk: '5000000' } });
+    // (With its risk checklist answered: a significant partnership is asked it before submitting.)
+    const changed = await stores.drafts.update({ ...draft, answers: { ...draft.answers, ...riskChecklistAnswers(), fundingAtRisk: '5000000' } });
     stores.close();
     const submit = actionsOf(summary.card).find((a) => a.title === 'Submit for approval')!;
     const done = await pat.invoke('draft.submit', { ...submit.data, version: changed.version }, summary.messageId);

@@ -13,6 +13,7 @@ import { checkQuestionnaire } from '../../src/domain/questionnaire-check';
 import { loadProposalJourney } from '../../src/questionnaires';
 import registration from '../../src/questionnaires/registration.json';
 import screening from '../../src/questionnaires/screening.json';
+import { proposalAnswers } from '../fixtures/builders';
 
 const journey = loadProposalJourney();
 const keys = journey.steps.map((s) => s.key);
@@ -20,8 +21,9 @@ const keys = journey.steps.map((s) => s.key);
 describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
   it('asks screening, then significance, then registration, then shows the summary', () => {
     expect(keys).toEqual([
-      'screening.criteria',
       'screening.exclusions',
+      'screening.criteria',
+      'screening.addedValue',
       'screening-outcome',
       'significance.impact',
       'significance-outcome',
@@ -30,24 +32,44 @@ describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
       'registration.people',
       'registration.resources',
       'registration.governance',
+      'registration.riskChecklist',
       'summary',
     ]);
   });
 
-  it('starts with the partnership criteria', () => {
-    expect(firstStep(journey).key).toBe('screening.criteria');
+  it('DOMAIN 1.1: starts with the exclusions', () => {
+    expect(firstStep(journey).key).toBe('screening.exclusions');
   });
 
-  it('walks forwards and backwards one step at a time', () => {
-    expect(nextStep(journey, 'screening.exclusions').key).toBe('screening-outcome');
-    expect(nextStep(journey, 'significance-outcome').key).toBe('registration.identity');
-    expect(previousStep(journey, 'registration.identity').key).toBe('significance-outcome');
-    expect(previousStep(journey, 'summary').key).toBe('registration.governance');
+  it('walks forwards and backwards one asked step at a time', () => {
+    const answers = proposalAnswers();
+    expect(nextStep(journey, 'screening.exclusions', answers).key).toBe('screening.criteria');
+    expect(nextStep(journey, 'screening.criteria', answers).key).toBe('screening-outcome');
+    expect(nextStep(journey, 'significance-outcome', answers).key).toBe('registration.identity');
+    expect(previousStep(journey, 'registration.identity', answers).key).toBe('significance-outcome');
+    expect(previousStep(journey, 'summary', answers).key).toBe('registration.governance');
+    expect(previousStep(journey, 'screening-outcome', answers).key).toBe('screening.criteria');
+  });
+
+  it('DOMAIN 1.1: an exclusion answered yes ends the screening at once', () => {
+    expect(nextStep(journey, 'screening.exclusions', proposalAnswers({ sponsorship: 'yes' })).key).toBe('screening-outcome');
+    expect(previousStep(journey, 'screening-outcome', proposalAnswers({ sponsorship: 'yes' })).key).toBe('screening.exclusions');
+  });
+
+  it('DOMAIN 1.1: asks whether there is added value on top only when a waivable criterion is unmet', () => {
+    expect(nextStep(journey, 'screening.criteria', proposalAnswers({ voluntary: 'no' })).key).toBe('screening.addedValue');
+    expect(nextStep(journey, 'screening.criteria', proposalAnswers({ voluntary: 'no', addsValue: 'no' })).key).toBe('screening-outcome');
+  });
+
+  it('002 "Risk Management": asks the risk checklist of a significant partnership only', () => {
+    expect(nextStep(journey, 'registration.governance', proposalAnswers()).key).toBe('summary');
+    expect(nextStep(journey, 'registration.governance', proposalAnswers({ adverseMedia: 'yes' })).key).toBe('registration.riskChecklist');
+    expect(registrationSteps(journey, proposalAnswers()).map((s) => s.key)).not.toContain('registration.riskChecklist');
   });
 
   it('stays put at either end', () => {
     expect(nextStep(journey, 'summary').key).toBe('summary');
-    expect(previousStep(journey, 'screening.criteria').key).toBe('screening.criteria');
+    expect(previousStep(journey, 'screening.exclusions').key).toBe('screening.exclusions');
   });
 
   it('finds a step by its stable key', () => {
@@ -60,13 +82,15 @@ describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
     expect(stepAt(journey, 'registration.removedSection').key).toBe('summary');
   });
 
-  it('counts every step a person sees', () => {
-    expect(progressOf(journey, 'screening.criteria')).toEqual({ number: 1, total: 11 });
-    expect(progressOf(journey, 'summary')).toEqual({ number: 11, total: 11 });
+  it('counts the steps this person is asked', () => {
+    expect(progressOf(journey, 'screening.exclusions', proposalAnswers())).toEqual({ number: 1, total: 11 });
+    expect(progressOf(journey, 'summary', proposalAnswers())).toEqual({ number: 11, total: 11 });
+    expect(progressOf(journey, 'summary', proposalAnswers({ adverseMedia: 'yes', voluntary: 'no', addedValueOnTop: 'yes' }))).toEqual({ number: 13, total: 13 });
+    expect(progressOf(journey, 'screening-outcome', proposalAnswers({ grantFunding: 'yes' }))).toEqual({ number: 2, total: 10 });
   });
 
   it('names the registration sections of 000 and 002 Appendix 1, in order', () => {
-    expect(registrationSteps(journey).map((s) => s.section.title)).toEqual(['Identity', 'Purpose', 'People', 'Resources', 'Governance and risk']);
+    expect(registrationSteps(journey).map((s) => s.section.title)).toEqual(['Identity', 'Purpose', 'People', 'Resources', 'Governance and risk', 'Risk checklist']);
   });
 
   it('keys every answer of a draft by a question id used once in the whole journey', () => {

@@ -12,7 +12,7 @@ import {
   type Section,
 } from '../../src/domain/questionnaire';
 import { loadProposalJourney } from '../../src/questionnaires';
-import { registrationAnswers } from '../fixtures/builders';
+import { registrationAnswers, riskChecklistAnswers, screeningAnswers } from '../fixtures/builders';
 
 const journey = loadProposalJourney();
 const registrationSection = (id: string): Section => {
@@ -53,7 +53,7 @@ describe('validating answers', () => {
 
     it('accepts every section of a complete registration', () => {
       for (const section of journey.registration.sections) {
-        expect(validateSection(section, registrationAnswers())).toEqual({});
+        expect(validateSection(section, { ...registrationAnswers(), ...riskChecklistAnswers() })).toEqual({});
       }
     });
   });
@@ -189,9 +189,27 @@ describe('validating answers', () => {
     it('checks the real contract link only when there is a formal contract', () => {
       const governance = registrationSection('governance');
       expect(validateSection(governance, registrationAnswers({ formalContract: 'no', contractLink: 'nonsense' }))).toEqual({});
-      expect(validateSection(governance, registrationAnswers({ formalContract: 'yes', contractLink: 'nonsense' }))).toEqual({
+      expect(validateSection(governance, registrationAnswers({ formalContract: 'yes', contractLink: 'nonsense', contractCovers: 'partners-terms' }))).toEqual({
         contractLink: { code: 'url' },
       });
+    });
+
+    it('DOMAIN 1.1: a contract described as a service one side buys contradicts the screening answer that none is', () => {
+      const governance = registrationSection('governance');
+      const answers = { ...screeningAnswers(), ...registrationAnswers({ formalContract: 'yes', contractCovers: 'service-bought' }) };
+      expect(validateSection(governance, answers)).toEqual({
+        contractCovers: { code: 'contradicts', other: 'Screening: no service delivered for payment', answer: 'No' },
+      });
+      expect(validateSection(governance, { ...answers, contractCovers: 'partners-terms' })).toEqual({});
+    });
+
+    it('002 "Definitions": a statutory partnership from screening cannot be registered in a non-statutory category', () => {
+      const identity = registrationSection('identity');
+      const answers = { ...screeningAnswers({ statutoryBody: 'yes' }), ...registrationAnswers({ category: 'community', statutory: 'no' }) };
+      const errors = validateSection(identity, answers);
+      expect(errors.category).toMatchObject({ code: 'contradicts' });
+      expect(errors.statutory).toMatchObject({ code: 'contradicts' });
+      expect(validateSection(identity, { ...answers, category: 'statutory', statutory: 'yes' })).toEqual({});
     });
   });
 

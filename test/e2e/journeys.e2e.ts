@@ -96,15 +96,15 @@ describe('a person in the Agents Playground', () => {
     try {
       expect(await s.sendMessage('register')).toBe(200);
       await s.waitForReply();
-      expect(await s.cardText()).toContain('About the arrangement');
-      for (const id of ['mutuallyBeneficial', 'addsValue', 'voluntary', 'discretionary']) await s.chooseRadio(labelOf(id), 'Yes');
-      await s.chooseRadio(labelOf('requiredWithAddedValue'), 'No');
-      expect(await s.clickButton('Next')).toBe(200);
       expect(await s.cardText()).toContain('Is it any of these?');
+      const exclusions = journey.screening.sections[0].questions.map((q) => q.id);
+      for (const id of exclusions) await s.chooseRadio(labelOf(id), 'No');
+      expect(await s.clickButton('Next')).toBe(200);
+      expect(await s.cardText()).toContain('The partnership criteria');
       expect(await s.cardText()).toContain('Step 2 of');
 
-      const exclusions = journey.screening.sections[1].questions.map((q) => q.id);
-      for (const id of exclusions) await s.chooseRadio(labelOf(id), 'No');
+      for (const id of ['mutuallyBeneficial', 'addsValue', 'voluntary', 'discretionary']) await s.chooseRadio(labelOf(id), 'Yes');
+      await s.chooseRadio(labelOf('statutoryBody'), 'No');
       expect(await s.clickButton('Next')).toBe(200);
       const outcome = await s.cardText();
       expect(outcome).toContain('Yes: this is a partnership');
@@ -119,11 +119,11 @@ describe('a person in the Agents Playground', () => {
     try {
       expect(await s.sendMessage('check')).toBe(200);
       await s.waitForReply();
-      await s.chooseRadio(labelOf('mutuallyBeneficial'), 'Yes');
+      await s.chooseRadio(labelOf('serviceLevelAgreement'), 'No');
       expect(await s.clickButton('Next')).toBe(200);
       const text = await s.cardText();
       expect(text).toContain('This answer is required.');
-      expect(text).toContain('About the arrangement');
+      expect(text).toContain('Is it any of these?');
     } finally {
       await s.screenshot('screening-validation');
     }

@@ -13,7 +13,8 @@ import {
   type JourneyResult,
   type Move,
 } from '../../src/use-cases/proposal-journey';
-import { aStoredDraft, proposalAnswers, registrationAnswers, screeningAnswers } from '../fixtures/builders';
+import { aStoredDraft, proposalAnswers, registrationAnswers,
+  riskChecklistAnswers, screeningAnswers } from '../fixtures/builders';
 
 const NOW = '2026-03-02T09:30:00.000Z';
 const alice: Person = { id: 'user-alice', name: 'Alice Adams', tenantId: 'tenant-1' };
@@ -71,7 +72,7 @@ describe('the proposal journey', () => {
   it('takes a partnership from the first question to a proposal awaiting approval', async () => {
     const { deps, stores } = setUp();
     const started = await startedDraft(deps);
-    expect(started).toMatchObject({ ownerId: alice.id, ownerName: alice.name, status: 'draft', step: 'screening.criteria', answers: {} });
+    expect(started).toMatchObject({ ownerId: alice.id, ownerName: alice.name, status: 'draft', step: 'screening.exclusions', answers: {} });
 
     const atSummary = await advanceTo(deps, alice, started, 'summary');
     expect(atSummary.screening?.outcome).toBe('partnership');
@@ -105,7 +106,7 @@ describe('the proposal journey', () => {
 
   it('flags an arrangement that might be a partnership and lets it continue for the approver to judge', async () => {
     const { deps } = setUp();
-    const answers = proposalAnswers({ voluntary: 'no', discretionary: 'no', requiredWithAddedValue: 'yes' });
+    const answers = proposalAnswers({ voluntary: 'no', discretionary: 'no', addedValueOnTop: 'yes' });
     const atOutcome = await advanceTo(deps, alice, await startedDraft(deps), 'screening-outcome', answers);
     expect(atOutcome).toMatchObject({ status: 'draft', screening: { outcome: 'possible' } });
     const atSummary = await advanceTo(deps, alice, atOutcome, 'summary', answers);
@@ -115,7 +116,7 @@ describe('the proposal journey', () => {
 
   it('000: records a significant partnership as significant when funding over the threshold is at risk', async () => {
     const { deps } = setUp();
-    const answers = proposalAnswers({ fundingAtRisk: '75,000' });
+    const answers = { ...proposalAnswers({ fundingAtRisk: '75,000' }), ...riskChecklistAnswers() };
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary', answers);
     const result = await press(deps, alice, atSummary, 'next');
     expect(result.kind === 'submitted' && result.partnership.significant).toBe(true);
@@ -133,14 +134,17 @@ describe('an arrangement screened out', () => {
   it('stops at the outcome as not a partnership, saying what it is instead', async () => {
     const { draft } = await screenedOut();
     expect(draft.status).toBe('screened-out');
-    expect(draft.screening).toEqual({ outcome: 'not-a-partnership', reasons: ['It is a service level agreement'], instead: 'contract' });
+    expect(draft.screening).toEqual({ outcome: 'not-a-partnership', reasons: ['excluded:service-level-agreement'], instead: 'service-agreement' });
   });
 
   it('keeps the decision for audit: who, when and the answers', async () => {
     const { stores, draft } = await screenedOut();
     const decision = (await stores.audit.listFor(draft.id)).find((e) => e.action === 'screening.not-a-partnership');
-    expect(decision).toMatchObject({ actor: alice, at: NOW, data: { reasons: ['It is a service level agreement'], instead: 'contract' } });
-    expect(decision?.data?.answers).toEqual(screeningAnswers({ serviceLevelAgreement: 'yes' }));
+    expect(decision).toMatchObject({ actor: alice, at: NOW, data: { reasons: ['excluded:service-level-agreement'], instead: 'service-agreement' } });
+    // Only what was asked: the exclusion ended the screening before the criteria.
+    const { mutuallyBeneficial, addsValue, statutoryBody, voluntary, discretionary, ...exclusions } = screeningAnswers({ serviceLevelAgreement: 'yes' });
+    expect(decision?.data?.answers).toEqual(exclusions);
+    expect([mutuallyBeneficial, addsValue, statutoryBody, voluntary, discretionary]).toHaveLength(5);
   });
 
   it('is not registered', async () => {
@@ -159,8 +163,11 @@ describe('an arrangement screened out', () => {
     const { deps, draft } = await screenedOut();
     const back = draftOf(await press(deps, alice, draft, 'back'));
     expect(back).toMatchObject({ status: 'draft', step: 'screening.exclusions' });
+    // The exclusion ended the screening at once, so the criteria come next now.
     const fixed = draftOf(await press(deps, alice, back, 'next', { serviceLevelAgreement: 'no' }));
-    expect(fixed).toMatchObject({ status: 'draft', step: 'screening-outcome', screening: { outcome: 'partnership' } });
+    expect(fixed).toMatchObject({ status: 'draft', step: 'screening.criteria' });
+    const criteria = draftOf(await press(deps, alice, fixed, 'next', screeningAnswers()));
+    expect(criteria).toMatchObject({ status: 'draft', step: 'screening-outcome', screening: { outcome: 'partnership' } });
   });
 });
 
@@ -200,11 +207,15 @@ describe('validation', () => {
     const started = await startedDraft(deps);
     const next = draftOf(await press(deps, alice, started, 'next', { ...screeningAnswers(), name: 'Sneaked in', ownerId: 'user-bob', status: 'submitted' }));
     expect(next.answers).toEqual({
-      mutuallyBeneficial: 'yes',
-      addsValue: 'yes',
-      voluntary: 'yes',
-      discretionary: 'yes',
-      requiredWithAddedValue: 'no',
+      serviceLevelAgreement: 'no',
+      serviceForPayment: 'no',
+      grantFunding: 'no',
+      sponsorship: 'no',
+      oneOff: 'no',
+      dutyOnly: 'no',
+      consortium: 'no',
+      sharedService: 'no',
+      noFormalAgreement: 'no',
     });
     expect(next).toMatchObject({ ownerId: alice.id, status: 'draft' });
   });
@@ -222,7 +233,7 @@ describe('saving and resuming', () => {
     expect(resumed.answers).toEqual({ ...atPurpose.answers, aims: 'Health outreach', strategicObjectives: 'homes' });
     expect(resumed.answers.name).toBe('Riverside Health Partnership');
 
-    const onward = draftOf(await press(deps, alice, resumed, 'next', { anticipatedOutcomes: 'More GP registrations', addedValue: 'Shared visits', effectivenessMeasures: 'Quarterly figures' }));
+    const onward = draftOf(await press(deps, alice, resumed, 'next', { anticipatedOutcomes: 'More GP registrations', addedValue: 'Shared visits', effectivenessMeasures: 'Quarterly figures', objectiveContribution: 'Homes: fewer evictions' }));
     expect(onward.step).toBe('registration.people');
   });
 
@@ -389,7 +400,12 @@ describe('submitting', () => {
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
     expect(atSummary.significance?.significant).toBe(false);
     const forged = await stores.drafts.update({ ...atSummary, answers: { ...atSummary.answers, fundingAtRisk: '5000000' } });
-    const result = await press(deps, alice, forged, 'next');
+    // Significant now: the risk checklist it never saw is asked before anything is submitted.
+    const asked = await press(deps, alice, forged, 'next');
+    expect(asked).toMatchObject({ kind: 'step', draft: { step: 'registration.riskChecklist', returnToSummary: true }, errors: { torAgreedByAll: { code: 'required' } } });
+    const back = draftOf(await press(deps, alice, draftOf(asked), 'next', riskChecklistAnswers()));
+    expect(back.step).toBe('summary');
+    const result = await press(deps, alice, back, 'next');
     expect(result.kind).toBe('submitted');
     const [item] = await stores.register.listByProposer(alice.id);
     expect(item.significant).toBe(true);

@@ -152,8 +152,8 @@ function samples(): Sample[] {
       add(template, `${step.key}, every answer in error`, stepCard(step.key, { answers: longestAnswers, returnToSummary: true }, { errors }));
     }
   }
-  add('outcome', 'screening-outcome, possible', stepCard('screening-outcome', { screening: { outcome: 'possible', reasons: ['It is something we have to do', 'We are required to take part'] } }));
-  add('outcome', 'screening-outcome, screened out', stepCard('screening-outcome', { status: 'screened-out', screening: { outcome: 'not-a-partnership', reasons: ['It is a shared service', 'It is part of a consortium'], instead: 'shared-service' } }));
+  add('outcome', 'screening-outcome, possible', stepCard('screening-outcome', { screening: { outcome: 'possible', reasons: ['added-value-on-top', 'unmet:voluntary'] } }));
+  add('outcome', 'screening-outcome, screened out', stepCard('screening-outcome', { status: 'screened-out', screening: { outcome: 'not-a-partnership', reasons: ['excluded:shared-service', 'excluded:consortium'], instead: 'shared-service' } }));
   add('outcome', 'significance-outcome, significant', stepCard('significance-outcome', { significance: { significant: true, reasons: ['Failure of a major programme or project', 'Funding at risk of £75,000 is over the £50,000 threshold'] } }));
   add('summary', 'summary, before screening', stepCard('summary', { screening: undefined, significance: undefined, answers: {} }));
   add('my-partnerships', 'my partnerships, empty', renderMyPartnerships(journey, { drafts: [], partnerships: [] }));
@@ -285,7 +285,7 @@ describe('user-typed text', () => {
 
 describe('step cards', () => {
   it('asks every question of the first screening step as a Yes/No radio', () => {
-    const card = stepCard('screening.criteria', { answers: {} });
+    const card = stepCard('screening.exclusions', { answers: {} });
     const section = journey.screening.sections[0];
     const radios = ofType(card, 'Input.ChoiceSet').filter((c) => c.style === 'expanded' && !c.isMultiSelect);
     expect(radios.map((r) => r.id)).toEqual(section.questions.map((q) => q.id));
@@ -315,8 +315,8 @@ describe('step cards', () => {
 
   it('offers Back on every step but the first', () => {
     const titles = (step: string) => executeActions(stepCard(step)).map((a) => a.title);
-    expect(titles('screening.criteria')).toEqual(['Next', 'Save and close']);
-    expect(titles('screening.exclusions')).toEqual(['Back', 'Next', 'Save and close']);
+    expect(titles('screening.exclusions')).toEqual(['Next', 'Save and close']);
+    expect(titles('screening.criteria')).toEqual(['Back', 'Next', 'Save and close']);
   });
 
   it('says "Review answers" on the last registration step and when editing from the summary', () => {
@@ -335,7 +335,7 @@ describe('step cards', () => {
 
   it('marks required questions, and conditional ones with their condition', () => {
     const labels = Object.fromEntries(inputsOf(stepCard('registration.governance')).map((i) => [i.id, i.label]));
-    expect(labels.formalContract).toBe('Is there a formal contract? (required)');
+    expect(labels.formalContract).toBe('Is there a formal contract between the partners? (required)');
     expect(labels.contractLink).toBe('If yes, link to the contract (only if yes)');
     expect(labels.comments).toBe('Anything else the approver should know?');
   });
@@ -346,7 +346,12 @@ describe('outcome cards', () => {
     const card = SAMPLES.find((s) => s.name === 'screening-outcome, screened out')?.card as Card;
     expect(executeActions(card).map((a) => a.verb)).toEqual([Verb.back]);
     expect(ofType(card, 'TextBlock').map((t) => t.text)).toEqual(
-      expect.arrayContaining(['This is not a partnership', '- It is a shared service', expect.stringMatching(/^It is a shared service \(another authority/)]),
+      expect.arrayContaining([
+        'This is not a partnership',
+        '- Another authority carries out our functions (a shared service).',
+        '- We take part as a member of a consortium.',
+        'It is a shared service. It is managed through the shared service agreement between the authorities.',
+      ]),
     );
   });
 
@@ -358,7 +363,9 @@ describe('outcome cards', () => {
 describe('the summary', () => {
   it('has an Edit button for every registration section', () => {
     const edits = executeActions(stepCard('summary')).filter((a) => a.verb === Verb.edit);
-    expect(edits.map((a) => (a.data as Node).target)).toEqual(registrationSteps(journey).map((s) => s.key));
+    expect(edits.map((a) => (a.data as Node).target)).toEqual(registrationSteps(journey, proposalAnswers()).map((s) => s.key));
+    // The risk checklist is a section of a significant partnership only.
+    expect(edits.map((a) => (a.data as Node).target)).not.toContain('registration.riskChecklist');
     for (const edit of edits) expect(cardRef(edit.data as Node)).toEqual({ draftId: 'draft-42', version: 7, step: 'summary' });
   });
 

@@ -1,4 +1,5 @@
 import type { PartnershipStatus } from '../../domain/lifecycle';
+import { screeningReasonText } from '../../views/catalogue';
 import { STATUS_CHOICE } from './labels';
 import { parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import { answersText, decisionsText, emailOf, referenceYear, representativeEmails, riskScore } from './item-text';
@@ -231,7 +232,7 @@ export class ItemMapper {
       { column: this.col('DraftId'), write: (r) => r.draftId },
       { column: this.col('PartnershipId'), write: (r) => r.id },
       { column: this.col('ScreeningOutcome'), write: (r) => SCREENING_LABEL[r.screening.outcome] ?? null },
-      { column: this.col('ScreeningReasons'), write: (r) => r.screening.reasons.join('\n') || null },
+      { column: this.col('ScreeningReasons'), write: (r) => r.screening.reasons.map(screeningReasonText).join('\n') || null },
       { column: this.col('SignificanceReasons'), write: (r) => r.significance.reasons.join('\n') || null },
       { column: this.col('ApprovalHistory'), write: (r) => decisionsText(r) },
       { column: this.col('RiskScore'), write: (r) => riskScore(r.answers) },

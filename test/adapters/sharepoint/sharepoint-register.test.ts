@@ -68,8 +68,8 @@ describe('the register in SharePoint', () => {
       status: 'Awaiting approval',
       risk: 6,
     });
-    expect(column('AllAnswers')).toEqual(expect.stringContaining('Is there a formal contract?: No'));
-    expect(column('AllAnswers')).toEqual(expect.stringContaining('Is it a partnership?\nIs it mutually beneficial to us and the other organisation(s)?: Yes'));
+    expect(column('AllAnswers')).toEqual(expect.stringContaining('Is there a formal contract between the partners?: No'));
+    expect(column('AllAnswers')).toEqual(expect.stringContaining('Is it a partnership?\nIs it a service level agreement?: No'));
     const alice = double.site.ensureUser('alice.adams@example.org');
     const sam = double.site.ensureUser('sam.jones@example.org');
     expect(column('LeadOfficer')).toBe(alice.Id);
