@@ -1,5 +1,5 @@
 import type { DecisionRecord } from '../domain/approval';
-import { routeNoteText, say, screeningReasonText, STATUS_LABEL, type Locale } from './catalogue';
+import { routeNoteText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, type Locale } from './catalogue';
 import type { Journey } from '../domain/journey';
 import { displayAnswer, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Partnership } from '../domain/records';
@@ -75,7 +75,7 @@ export function renderApproval(journey: Journey, p: Partnership, viewer: Approva
     screening: { partnership: 'a partnership', possible: 'possibly a partnership (your judgement is needed)', 'not-a-partnership': 'not a partnership' }[p.screening.outcome],
     screeningReasons: p.screening.reasons.map(screeningReasonText),
     significance: p.significant ? 'yes' : 'no',
-    significanceReasons: p.significance.reasons,
+    significanceReasons: significanceReasonTexts(journey, p.significance),
     answers: KEY_QUESTIONS.filter((id) => questions.has(id) && (p.answers[id] ?? '') !== '').map((id) => ({
       label: questions.get(id)!.label,
       value: clip(displayAnswer(questions.get(id)!, p.answers[id])),

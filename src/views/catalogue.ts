@@ -1,6 +1,8 @@
 import type { ApprovalRoute, DecisionRecord, RouteNote } from '../domain/approval';
 import type { DraftStatus, PartnershipStatus } from '../domain/lifecycle';
+import type { Journey } from '../domain/journey';
 import type { ArrangementKind } from '../domain/screening';
+import { FUNDING_OVER_THRESHOLD, type SignificanceResult } from '../domain/significance';
 import type { Problem } from '../domain/questionnaire';
 import type { CommentProblem } from '../use-cases/decide-proposal';
 
@@ -152,6 +154,20 @@ export const SCREENING_REASON: Readonly<Record<string, string>> = {
   'statutory-body': 'The law requires us to take part in it as a partnership body: it is a statutory partnership, and the voluntary and discretionary criteria do not apply.',
   'added-value-on-top': 'We have to do it, but the way we do it adds extra, added-value activity.',
 };
+
+/** Why a partnership is significant, one line per reason code; sentences from older records are shown as they are. */
+export function significanceReasonTexts(journey: Journey, result: SignificanceResult | undefined): string[] {
+  if (!result) return [];
+  const pounds = (n: number) => `£${n.toLocaleString('en-GB', { maximumFractionDigits: 2 })}`;
+  const questions = new Map(journey.significance.sections.flatMap((s) => s.questions).map((q) => [q.id, q] as const));
+  return result.reasons.map((reason) => {
+    if (reason === FUNDING_OVER_THRESHOLD) {
+      return `Funding at risk of ${pounds(result.fundingAtRisk ?? 0)} is over the ${pounds(result.threshold ?? journey.fundingThreshold)} threshold`;
+    }
+    const question = reason.startsWith('trigger:') ? questions.get(reason.slice('trigger:'.length)) : undefined;
+    return question ? question.rule?.reason ?? question.label : reason;
+  });
+}
 
 /** A screening reason in words; a record written before reasons were codes holds its sentence, shown as it is. */
 export function screeningReasonText(reason: string): string {

@@ -5,7 +5,7 @@ import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
-import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, screeningReasonText, STATUS_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, screeningReasonText, significanceReasonTexts, STATUS_LABEL, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -123,7 +123,7 @@ function renderOutcome(journey: Journey, draft: Draft, key: string, base: Return
     explanation: result?.significant
       ? 'Significant partnerships need a risk assessment and may go through a second approval stage. Continue to register it.'
       : 'None of the significance triggers apply. Continue to register it.',
-    reasons: result?.reasons ?? [],
+    reasons: significanceReasonTexts(journey, result),
     instead: '',
     canContinue: true,
   });
@@ -143,7 +143,7 @@ function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof c
     changesRequested: draft.changesRequested ?? '',
     facts: [
       { title: 'Screening', value: screening ? { partnership: 'A partnership', possible: 'Possibly a partnership (for the approver to judge)', 'not-a-partnership': 'Not a partnership' }[screening.outcome] : 'Not done' },
-      { title: 'Significant', value: draft.significance ? (draft.significance.significant ? `Yes: ${draft.significance.reasons.join('; ')}` : 'No') : 'Not done' },
+      { title: 'Significant', value: draft.significance ? (draft.significance.significant ? `Yes: ${significanceReasonTexts(journey, draft.significance).join('; ')}` : 'No') : 'Not done' },
     ],
     submitTitle: 'Submit for approval',
     sections,

@@ -1,9 +1,11 @@
 import type { Questionnaire } from '../../src/domain/questionnaire';
 import { assessSignificance } from '../../src/domain/significance';
 import { loadProposalJourney } from '../../src/questionnaires';
+import { significanceReasonTexts } from '../../src/views/catalogue';
 import { significanceAnswers } from '../fixtures/builders';
 
-const { significance } = loadProposalJourney();
+const journey = loadProposalJourney();
+const { significance } = journey;
 const DEFAULT_THRESHOLD = 50_000;
 const assess = (changes: Record<string, string> = {}, threshold = DEFAULT_THRESHOLD) =>
   assessSignificance(significance, significanceAnswers(changes), threshold);
@@ -21,13 +23,16 @@ describe('000 "Significant partnerships"', () => {
     ['statutoryFailure', '000: failure of a statutory duty or deadline makes it significant', 'Failure of a statutory duty or deadline'],
     ['physicalRisk', '000: increased physical risk to people or communities makes it significant', 'Increased physical risk to people or communities'],
   ])('%s: %s', (trigger, _rule, reason) => {
-    expect(assess({ [trigger]: 'yes' })).toEqual({ significant: true, reasons: [reason] });
+    const result = assess({ [trigger]: 'yes' });
+    expect(result).toEqual({ significant: true, reasons: [`trigger:${trigger}`] });
+    expect(significanceReasonTexts(journey, result)).toEqual([reason]);
   });
 
   it('000: lists every trigger that applies', () => {
     const result = assess({ adverseMedia: 'yes', physicalRisk: 'yes', fundingAtRisk: '75000' });
     expect(result.significant).toBe(true);
-    expect(result.reasons).toEqual([
+    expect(result.reasons).toEqual(['trigger:adverseMedia', 'trigger:physicalRisk', 'funding-over-threshold']);
+    expect(significanceReasonTexts(journey, result)).toEqual([
       'Adverse media attention or community criticism',
       'Increased physical risk to people or communities',
       'Funding at risk of £75,000 is over the £50,000 threshold',
@@ -37,10 +42,9 @@ describe('000 "Significant partnerships"', () => {
 
 describe('000: loss of funding over £50K makes it significant (the threshold is configurable)', () => {
   it('000: loss of funding over £50K makes it significant', () => {
-    expect(assess({ fundingAtRisk: '50000.01' })).toEqual({
-      significant: true,
-      reasons: ['Funding at risk of £50,000.01 is over the £50,000 threshold'],
-    });
+    const result = assess({ fundingAtRisk: '50000.01' });
+    expect(result).toEqual({ significant: true, reasons: ['funding-over-threshold'], fundingAtRisk: 50000.01, threshold: 50_000 });
+    expect(significanceReasonTexts(journey, result)).toEqual(['Funding at risk of £50,000.01 is over the £50,000 threshold']);
   });
 
   it('000: loss of exactly £50K is not over the threshold', () => {
@@ -48,18 +52,21 @@ describe('000: loss of funding over £50K makes it significant (the threshold is
   });
 
   it('reads amounts typed with thousands separators', () => {
-    expect(assess({ fundingAtRisk: '60,000' })).toEqual({
-      significant: true,
-      reasons: ['Funding at risk of £60,000 is over the £50,000 threshold'],
-    });
+    expect(assess({ fundingAtRisk: '60,000' })).toMatchObject({ significant: true, fundingAtRisk: 60_000 });
+  });
+
+  it('DOMAIN 1.3: reads an amount typed with a pound sign, as the card accepts it', () => {
+    expect(assess({ fundingAtRisk: '£75,000' })).toMatchObject({ significant: true, reasons: ['funding-over-threshold'], fundingAtRisk: 75_000 });
+    expect(assess({ fundingAtRisk: '£50,000.00' }).significant).toBe(false);
+  });
+
+  it('shows a reason stored as a sentence (before reasons were codes) as it is', () => {
+    expect(significanceReasonTexts(journey, { significant: true, reasons: ['Failure of a major programme or project'] })).toEqual(['Failure of a major programme or project']);
   });
 
   it('uses the threshold an organisation configures instead of £50K', () => {
     expect(assess({ fundingAtRisk: '60000' }, 100_000).significant).toBe(false);
-    expect(assess({ fundingAtRisk: '100001' }, 100_000)).toEqual({
-      significant: true,
-      reasons: ['Funding at risk of £100,001 is over the £100,000 threshold'],
-    });
+    expect(significanceReasonTexts(journey, assess({ fundingAtRisk: '100001' }, 100_000))).toEqual(['Funding at risk of £100,001 is over the £100,000 threshold']);
     expect(assess({ fundingAtRisk: '20000' }, 10_000).significant).toBe(true);
   });
 
@@ -87,7 +94,10 @@ describe('rules read from the questionnaire definition', () => {
   };
 
   it('uses the question label when a trigger gives no wording', () => {
-    expect(assessSignificance(tiny, { floods: 'yes' }, 50_000)).toEqual({ significant: true, reasons: ['Would homes flood?'] });
+    const result = assessSignificance(tiny, { floods: 'yes' }, 50_000);
+    expect(result).toEqual({ significant: true, reasons: ['trigger:floods'] });
+    const tinyJourney = { ...journey, significance: tiny };
+    expect(significanceReasonTexts(tinyJourney, result)).toEqual(['Would homes flood?']);
   });
 
   it('ignores yes answers to questions that are not triggers', () => {

@@ -1,5 +1,5 @@
 import type { PartnershipStatus } from '../../domain/lifecycle';
-import { screeningReasonText } from '../../views/catalogue';
+import { screeningReasonText, significanceReasonTexts } from '../../views/catalogue';
 import { STATUS_CHOICE } from './labels';
 import { parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import { answersText, decisionsText, emailOf, referenceYear, representativeEmails, riskScore } from './item-text';
@@ -233,7 +233,7 @@ export class ItemMapper {
       { column: this.col('PartnershipId'), write: (r) => r.id },
       { column: this.col('ScreeningOutcome'), write: (r) => SCREENING_LABEL[r.screening.outcome] ?? null },
       { column: this.col('ScreeningReasons'), write: (r) => r.screening.reasons.map(screeningReasonText).join('\n') || null },
-      { column: this.col('SignificanceReasons'), write: (r) => r.significance.reasons.join('\n') || null },
+      { column: this.col('SignificanceReasons'), write: (r) => significanceReasonTexts(this.schema.journey, r.significance).join('\n') || null },
       { column: this.col('ApprovalHistory'), write: (r) => decisionsText(r) },
       { column: this.col('RiskScore'), write: (r) => riskScore(r.answers) },
       { column: this.col('ReferenceYear'), write: (r) => referenceYear(r.reference) },
