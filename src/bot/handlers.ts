@@ -218,6 +218,7 @@ export const actionHandlers = {
   next: move('next'),
   back: move('back'),
   save: move('save'),
+  stay: move('stay'),
   submit: move('next'),
   approve: decide('approve'),
   requestChanges: decide('request-changes'),

@@ -12,6 +12,8 @@ export const Verb = {
   next: 'draft.next',
   back: 'draft.back',
   save: 'draft.save',
+  /** Saves the card and shows it again: a row added or removed. */
+  stay: 'draft.stay',
   edit: 'draft.edit',
   submit: 'draft.submit',
   resume: 'draft.resume',

@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_LENGTH, SECTION_CONDITIONS, type Questionnaire, type QuestionType } from './questionnaire';
+import { DEFAULT_MAX_LENGTH, SECTION_CONDITIONS, type Question, type Questionnaire, type QuestionType } from './questionnaire';
 
 /**
  * Checks a questionnaire loaded from data, so a mistake fails at start-up
@@ -17,8 +17,27 @@ export class QuestionnaireDefinitionError extends Error {
 
 const ID = /^[a-zA-Z][a-zA-Z0-9]*$/;
 /** Names the cards use in every action's data; a question may not shadow them. */
-export const RESERVED_IDS: readonly string[] = ['draftId', 'version', 'step', 'target', 'verb', 'proposalId', 'comment'];
+export const RESERVED_IDS: readonly string[] = ['draftId', 'version', 'step', 'target', 'verb', 'proposalId', 'comment', 'removeRow'];
 const TYPES: readonly QuestionType[] = Object.keys(DEFAULT_MAX_LENGTH) as QuestionType[];
+
+/** The types a cell of a `rows` question may have: one input each, no rows inside rows. */
+const CELL_TYPES: readonly QuestionType[] = ['text', 'longtext', 'choice', 'date', 'amount', 'yesno', 'email', 'url', 'person'];
+
+function checkColumns(question: Question, qp: string, fail: (path: string, problem: string) => never): void {
+  if (!Array.isArray(question.columns) || question.columns.length === 0) fail(`${qp}.columns`, 'a rows question needs columns');
+  if (question.maxRows !== undefined && !(Number.isInteger(question.maxRows) && question.maxRows > 0 && question.maxRows <= 20)) fail(`${qp}.maxRows`, 'must be an integer from 1 to 20');
+  const seen = new Set<string>();
+  question.columns!.forEach((column, ci) => {
+    const cp = `${qp}.columns[${ci}]`;
+    if (typeof column.id !== 'string' || !ID.test(column.id)) fail(`${cp}.id`, 'must be an identifier');
+    if (seen.has(column.id)) fail(`${cp}.id`, `duplicate column id "${column.id}"`);
+    seen.add(column.id);
+    if (typeof column.label !== 'string' || column.label.trim() === '') fail(`${cp}.label`, 'must be a non-empty string');
+    if (!CELL_TYPES.includes(column.type)) fail(`${cp}.type`, `must be one of ${CELL_TYPES.join(', ')}`);
+    if (column.type === 'choice' && (!Array.isArray(column.choices) || column.choices.length === 0)) fail(`${cp}.choices`, 'a choice question needs choices');
+    if (column.showIf || column.contradicts || column.notBefore) fail(cp, 'a column cannot depend on other answers');
+  });
+}
 
 /**
  * Checks a definition loaded from data, so a mistake fails at start-up naming the
@@ -84,6 +103,8 @@ export function checkQuestionnaire(source: string, value: unknown, takenIds: Set
       if (question.maxLength !== undefined && !(Number.isInteger(question.maxLength) && question.maxLength > 0)) {
         fail(`${qp}.maxLength`, 'must be a positive integer');
       }
+      if (question.type === 'rows') checkColumns(question, qp, fail);
+      else if (question.columns !== undefined) fail(`${qp}.columns`, 'only a rows question has columns');
     });
   });
   return q;

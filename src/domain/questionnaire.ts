@@ -1,3 +1,7 @@
+import { parseAmount, parseIsoDate, readableDate, splitChoices, splitList } from './answer-values';
+
+export { parseAmount, parseIsoDate, readableDate, splitList };
+
 /**
  * The questionnaire engine: every form the product asks (screening, significance,
  * registration, and later assessment, handover, exit) is data of this shape, run
@@ -20,7 +24,9 @@ export type QuestionType =
   /** A work email address, stored lower-cased. */
   | 'email'
   /** Someone in the directory: Teams' people picker gives the Entra object id; an email or UPN typed is resolved too. */
-  | 'person';
+  | 'person'
+  /** Repeatable rows of sub-questions (`columns`), added and removed on the card: risks, actions. Stored as JSON. */
+  | 'rows';
 
 export interface Choice {
   readonly value: string;
@@ -55,6 +61,11 @@ export interface Question {
    * be in an earlier section (a screening answer): `about` then says which answer.
    */
   readonly contradicts?: readonly { readonly when: string; readonly question: string; readonly equals: string; readonly about?: string }[];
+  /** For `rows`: the sub-questions each row asks, and what one row is called ("Risk"). */
+  readonly columns?: readonly Question[];
+  readonly rowName?: string;
+  /** For `rows`: at most this many rows (default 10). */
+  readonly maxRows?: number;
   /** Free-form tags the rules of a questionnaire read (e.g. screening effects). */
   readonly rule?: Readonly<Record<string, string>>;
 }
@@ -83,7 +94,9 @@ export interface Questionnaire {
 }
 
 export type RawAnswers = Readonly<Record<string, string>>;
-export type AnswerValue = string | number | boolean | readonly string[];
+/** One row of a `rows` question: its columns' raw answers by column id. */
+export type RowAnswers = Readonly<Record<string, string>>;
+export type AnswerValue = string | number | boolean | readonly string[] | readonly RowAnswers[];
 /**
  * What is wrong with an answer, as a code and its values: the views put it
  * into words in the person's language (views/catalogue.ts).
@@ -112,7 +125,35 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   score: 1,
   email: 254,
   person: 320,
+  rows: 20_000,
 };
+
+export const DEFAULT_MAX_ROWS = 10;
+/** A row's Remove button names the row in its data: `<question>.<row>`. */
+export const REMOVE_ROW = 'removeRow';
+
+export function maxRowsOf(question: Question): number {
+  return question.maxRows ?? DEFAULT_MAX_ROWS;
+}
+
+/** The card input of one cell of a `rows` question: `<question>.<row>.<column>`. */
+export function cellId(question: Question, row: number, column: Question): string {
+  return `${question.id}.${row}.${column.id}`;
+}
+
+/** The rows stored for a `rows` question; anything malformed reads as no rows. */
+export function parseRows(raw: string | undefined): RowAnswers[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw ?? '[]');
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter((row): row is Record<string, unknown> => row !== null && typeof row === 'object' && !Array.isArray(row))
+    .map((row) => Object.fromEntries(Object.entries(row).filter((entry): entry is [string, string] => typeof entry[1] === 'string')));
+}
 
 /** 002 Appendix 3: how well a feature of a partnership is in place. */
 export const SCORE_CHOICES: readonly Choice[] = [
@@ -153,65 +194,61 @@ export interface PickedAnswers {
 /** A person question's card has a picker and, beside it, a box to type an email: `<id>Typed`. */
 export const TYPED_SUFFIX = 'Typed';
 
-export function pickSectionAnswers(section: Section, input: Readonly<Record<string, unknown>>): PickedAnswers {
+/** A text input's value, cut to the question's limit (and reported); undefined when the card did not send it. */
+function pickOne(q: Question, id: string, input: Readonly<Record<string, unknown>>, clipped: Record<string, Problem>, reportAs = id): string | undefined {
+  const typed = q.type === 'person' ? input[`${id}${TYPED_SUFFIX}`] : undefined;
+  const raw = typeof typed === 'string' && typed.trim() !== '' ? typed : input[id];
+  if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return undefined;
+  const value = String(raw);
+  const limit = maxLengthOf(q);
+  if (value.length <= limit) return value;
+  clipped[reportAs] = { code: 'clipped', length: value.length, limit };
+  return value.slice(0, limit);
+}
+
+/**
+ * A `rows` question's cells, gathered into rows: a row the card sent replaces the
+ * stored one (blank, it is dropped), a row it did not send is kept, and the row a
+ * Remove button names is left out. Undefined when the card carried none of its
+ * cells and removed nothing, so the stored rows stand.
+ */
+function pickRows(q: Question, input: Readonly<Record<string, unknown>>, stored: string | undefined, clipped: Record<string, Problem>): string | undefined {
+  const removed = typeof input[REMOVE_ROW] === 'string' ? input[REMOVE_ROW] : '';
+  const sent = (i: number) => (q.columns ?? []).some((c) => cellId(q, i, c) in input || `${cellId(q, i, c)}${TYPED_SUFFIX}` in input);
+  const before = parseRows(stored);
+  if (!removed.startsWith(`${q.id}.`) && !Object.keys(input).some((key) => key.startsWith(`${q.id}.`))) return undefined;
+  const rows: RowAnswers[] = [];
+  // One more than the stored rows: the card's blank row for a new entry.
+  for (let i = 0; i <= Math.min(before.length, maxRowsOf(q)) && rows.length < maxRowsOf(q); i++) {
+    if (removed === `${q.id}.${i}`) continue;
+    if (!sent(i)) {
+      if (before[i]) rows.push(before[i]);
+      continue;
+    }
+    const row: Record<string, string> = {};
+    for (const column of q.columns ?? []) {
+      const value = pickOne(column, cellId(q, i, column), input, clipped, cellId(q, rows.length, column));
+      if (value !== undefined && value.trim() !== '') row[column.id] = value;
+    }
+    if (Object.keys(row).length > 0) rows.push(row);
+  }
+  return JSON.stringify(rows);
+}
+
+export function pickSectionAnswers(section: Section, input: Readonly<Record<string, unknown>>, stored: RawAnswers = {}): PickedAnswers {
   const answers: Record<string, string> = {};
   const clipped: Record<string, Problem> = {};
   for (const q of section.questions) {
-    const typed = q.type === 'person' ? input[`${q.id}${TYPED_SUFFIX}`] : undefined;
-    // A person typed by email wins over the picker: it is what the person just did.
-    const raw = typeof typed === 'string' && typed.trim() !== '' ? typed : input[q.id];
-    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') continue;
-    const value = String(raw);
-    const limit = maxLengthOf(q);
-    if (value.length > limit) {
-      answers[q.id] = value.slice(0, limit);
-      clipped[q.id] = { code: 'clipped', length: value.length, limit };
-    } else {
-      answers[q.id] = value;
+    if (q.type === 'rows') {
+      const rows = pickRows(q, input, stored[q.id], clipped);
+      if (rows !== undefined) answers[q.id] = rows;
+      continue;
     }
+    // A person typed by email wins over the picker: it is what the person just did.
+    const value = pickOne(q, q.id, input, clipped);
+    if (value !== undefined) answers[q.id] = value;
   }
   return { answers, clipped };
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-export function parseIsoDate(text: string): string | undefined {
-  const m = ISO_DATE.exec(text.trim());
-  if (!m) return undefined;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  const real = date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-  return real && y >= 1900 && y <= 2200 ? text.trim() : undefined;
-}
-
-/** An amount in pounds as people type it: `£50,000`, `50,000.00` or `50000`; at most 2 decimals. */
-export function parseAmount(text: string): number | undefined {
-  const plain = text.trim().replace(/^£\s*/, '').replace(/,(?=\d{3}(\D|$))/g, '');
-  return /^\d{1,12}(\.\d{1,2})?$/.test(plain) ? Number(plain) : undefined;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** `2026-04-01` as people read it: `1 Apr 2026` (anything else is shown as typed). */
-export function readableDate(text: string): string {
-  const iso = parseIsoDate(text);
-  if (!iso) return text;
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${d} ${MONTHS[m - 1]} ${y}`;
-}
-
-export function splitList(text: string): string[] {
-  return text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0);
-}
-
-function splitChoices(text: string): string[] {
-  return text
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v.length > 0);
 }
 
 function checkValue(q: Question, value: string, answers: RawAnswers): Problem | undefined {
@@ -264,11 +301,31 @@ function contradiction(section: Section, q: Question, value: string, answers: Ra
   return { code: 'contradicts', other: other.label, answer: displayAnswer(other, clash.equals) };
 }
 
+/** A `rows` question's problems: none given when required, and each cell's, keyed by its card input. */
+function rowProblems(q: Question, answers: RawAnswers): FieldErrors {
+  const rows = parseRows(answers[q.id]);
+  if (rows.length === 0) return q.required ? { [q.id]: { code: 'required' } } : {};
+  const errors: Record<string, Problem> = {};
+  if (rows.length > maxRowsOf(q)) errors[q.id] = { code: 'list-too-long', max: maxRowsOf(q) };
+  rows.forEach((row, i) => {
+    for (const column of q.columns ?? []) {
+      const value = (row[column.id] ?? '').trim();
+      const problem = value === '' ? (column.required ? ({ code: 'required' } as const) : undefined) : checkValue(column, value, answers);
+      if (problem) errors[cellId(q, i, column)] = problem;
+    }
+  });
+  return errors;
+}
+
 /** Validates one section's raw answers: the message per question id, empty when valid. */
 export function validateSection(section: Section, answers: RawAnswers): FieldErrors {
   const errors: Record<string, Problem> = {};
   for (const q of section.questions) {
     if (!isShown(q, answers)) continue;
+    if (q.type === 'rows') {
+      Object.assign(errors, rowProblems(q, answers));
+      continue;
+    }
     const value = (answers[q.id] ?? '').trim();
     const empty = value === '' || (q.type === 'multichoice' && splitChoices(value).length === 0);
     if (empty) {
@@ -293,6 +350,8 @@ export function normaliseValue(q: Question, raw: string): AnswerValue | undefine
       return splitChoices(value);
     case 'list':
       return splitList(value);
+    case 'rows':
+      return parseRows(value);
     default:
       return value;
   }
@@ -327,6 +386,10 @@ export function displayAnswer(q: Question, raw: string | undefined): string {
         .join('; ');
     case 'list':
       return splitList(value).join('; ');
+    case 'rows':
+      return parseRows(value)
+        .map((row, i) => `${i + 1}. ${(q.columns ?? []).map((c) => displayAnswer(c, row[c.id])).filter((text) => text !== '').join('; ')}`)
+        .join('\n');
     case 'date':
       return readableDate(value);
     case 'amount': {

@@ -140,8 +140,12 @@ export async function moveForm(deps: FormDeps, person: Person, emails: readonly 
   if (!loaded.ok) return loaded.result;
   const { flow, draft } = loaded;
   const step = flowStepAt(flow, draft.step);
-  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs) : { answers: {}, clipped: {} };
+  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs, draft.answers) : { answers: {}, clipped: {} };
   const answers = { ...draft.answers, ...picked.answers };
+  if (move === 'stay') {
+    const saved = await save(deps, flow, draft, { answers });
+    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: picked.clipped } : saved.result;
+  }
   if (move === 'save') {
     const saved = await save(deps, flow, draft, { answers });
     if (!saved.ok) return saved.result;

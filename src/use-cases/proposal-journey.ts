@@ -30,7 +30,8 @@ export interface CardRef {
   readonly step: string;
 }
 
-export type Move = 'next' | 'back' | 'save';
+/** `stay` saves the card's answers and shows the same step again (a row added or removed). */
+export type Move = 'next' | 'back' | 'save' | 'stay';
 
 /** What the person should see next; expected refusals are values, not exceptions. */
 export type JourneyResult =
@@ -126,9 +127,13 @@ export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef,
   if (!loaded.ok) return loaded.result;
   const { draft } = loaded;
   const step = stepAt(deps.journey, draft.step);
-  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs) : { answers: {}, clipped: {} };
+  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs, draft.answers) : { answers: {}, clipped: {} };
   const answers = { ...draft.answers, ...picked.answers };
 
+  if (move === 'stay') {
+    const saved = await save(deps, draft, { answers });
+    return saved.ok ? { kind: 'step', draft: saved.draft, errors: picked.clipped } : saved.result;
+  }
   if (move === 'save' && Object.keys(picked.clipped).length === 0) {
     const saved = await save(deps, draft, { answers });
     return saved.ok ? { kind: 'saved', draft: saved.draft } : saved.result;

@@ -32,6 +32,11 @@ interface Phrases {
   readonly routeNote: Readonly<Record<RouteNote, string>>;
   readonly tamperedHeading: string;
   readonly tampered: (name: string) => string;
+  /** Repeatable rows on a card (risks, actions): what one is called when the definition does not say, and the buttons. */
+  readonly row: string;
+  readonly newRow: (name: string, first: boolean) => string;
+  readonly addRow: string;
+  readonly removeRow: string;
 }
 
 interface Words {
@@ -77,6 +82,10 @@ const EN: Words = {
       'manager-is-second-stage': 'Your line manager is the second-stage approver, so the first stage went to the central approvers.',
       'additional-funds': 'Additional funds are needed, so senior management decides a second stage (even though it is not significant).',
     },
+    row: 'Entry',
+    newRow: (name, first) => (first ? `${name} 1` : `Another ${name.toLowerCase()} (leave blank if none)`),
+    addRow: 'Save and add another',
+    removeRow: 'Remove',
     tamperedHeading: 'A register item needs checking',
     tampered: (name) =>
       `Someone tried to decide "${name}", but its approval details (who proposed it, who may decide) were changed outside the bot, so the decision was refused. Please check the item's version history in SharePoint and resubmit or correct it.`,

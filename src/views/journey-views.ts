@@ -1,11 +1,11 @@
 import type { ErrorCode } from '../domain/errors';
 import { nextStep, progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
-import { choicesOf, displayAnswer, isShown, maxLengthOf, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
+import { cellId, choicesOf, displayAnswer, isShown, maxLengthOf, maxRowsOf, parseRows, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
-import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, screeningReasonText, significanceReasonTexts, STATUS_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -56,7 +56,25 @@ function personChoices(draft: Draft, value: string | undefined): { title: string
   return [{ title: known ? (known.email ? `${known.name} (${known.email})` : known.name) : id, value: id }];
 }
 
-export function questionView(q: Question, draft: Draft, errors: FieldErrors, locale: Locale = 'en') {
+/** A `rows` question's rows as the card shows them: the stored ones, then a blank one to add another (under the limit). */
+function rowViews(q: Question, draft: Draft, errors: FieldErrors, locale: Locale) {
+  const stored = parseRows(draft.answers[q.id]);
+  const shown = stored.length < maxRowsOf(q) ? [...stored, {}] : stored;
+  const name = q.rowName ?? say(locale, 'row');
+  return shown.map((row, i) => {
+    const cells = Object.fromEntries((q.columns ?? []).map((c) => [cellId(q, i, c), row[c.id] ?? '']));
+    const withCells = { ...draft, answers: { ...draft.answers, ...cells } };
+    return {
+      title: i < stored.length ? `${name} ${i + 1}` : say(locale, 'newRow')(name, stored.length === 0),
+      removable: i < stored.length,
+      removeRow: `${q.id}.${i}`,
+      removeTitle: say(locale, 'removeRow'),
+      cells: (q.columns ?? []).map((c) => questionView({ ...c, id: cellId(q, i, c) }, withCells, errors, locale)),
+    };
+  });
+}
+
+export function questionView(q: Question, draft: Draft, errors: FieldErrors, locale: Locale = 'en'): QuestionView {
   const conditional = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
   return {
     id: q.id,
@@ -69,7 +87,24 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors, loc
     error: problemText(locale, errors[q.id]),
     choices: q.type === 'person' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q).map((c) => ({ value: c.value, title: c.help ? `${c.title}: ${c.help}` : c.title })),
     typedId: `${q.id}${TYPED_SUFFIX}`,
+    rows: q.type === 'rows' ? rowViews(q, draft, errors, locale) : [],
+    addTitle: q.type === 'rows' && parseRows(draft.answers[q.id]).length < maxRowsOf(q) ? say(locale, 'addRow') : '',
   };
+}
+
+interface QuestionView {
+  readonly id: string;
+  readonly kind: string;
+  readonly label: string;
+  readonly value: string;
+  readonly maxLength: number;
+  readonly placeholder: string;
+  readonly help: string;
+  readonly error: string;
+  readonly choices: readonly { readonly title: string; readonly value: string }[];
+  readonly typedId: string;
+  readonly rows: readonly { readonly title: string; readonly removable: boolean; readonly removeRow: string; readonly removeTitle: string; readonly cells: readonly QuestionView[] }[];
+  readonly addTitle: string;
 }
 
 export function renderJourneyStep(journey: Journey, draft: Draft, options: StepOptions = {}): Card {

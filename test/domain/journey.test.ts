@@ -141,9 +141,11 @@ describe('the registration questions (DOMAIN 1.3)', () => {
     expect(choicesOf('whoLeads')).toEqual(['we-lead', 'partner-leads', 'joint']);
   });
 
-  it('scores the main risk 1-5 for likelihood and impact', () => {
-    expect(choicesOf('riskLikelihood')).toEqual(['1', '2', '3', '4', '5']);
-    expect(choicesOf('riskImpact')).toEqual(['1', '2', '3', '4', '5']);
+  it('002 "Risk Management": takes several risks as rows, each scored 1-5 for likelihood and impact, with its mitigation', () => {
+    const risks = byId.get('riskRows');
+    expect(risks?.type).toBe('rows');
+    expect(risks?.columns?.map((c) => c.id)).toEqual(['description', 'likelihood', 'impact', 'mitigation']);
+    for (const id of ['likelihood', 'impact']) expect(risks?.columns?.find((c) => c.id === id)?.choices?.map((c) => c.value)).toEqual(['1', '2', '3', '4', '5']);
   });
 
   it('asks for the contract and agreement links only when they exist', () => {

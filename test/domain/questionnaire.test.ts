@@ -12,7 +12,7 @@ import {
   type Section,
 } from '../../src/domain/questionnaire';
 import { loadProposalJourney } from '../../src/questionnaires';
-import { registrationAnswers, riskChecklistAnswers, screeningAnswers } from '../fixtures/builders';
+import { registrationAnswers, riskChecklistAnswers, screeningAnswers, storedAnswers } from '../fixtures/builders';
 
 const journey = loadProposalJourney();
 const registrationSection = (id: string): Section => {
@@ -53,7 +53,7 @@ describe('validating answers', () => {
 
     it('accepts every section of a complete registration', () => {
       for (const section of journey.registration.sections) {
-        expect(validateSection(section, { ...registrationAnswers(), ...riskChecklistAnswers() })).toEqual({});
+        expect(validateSection(section, storedAnswers({ ...registrationAnswers(), ...riskChecklistAnswers() }))).toEqual({});
       }
     });
   });
@@ -188,15 +188,15 @@ describe('validating answers', () => {
 
     it('checks the real contract link only when there is a formal contract', () => {
       const governance = registrationSection('governance');
-      expect(validateSection(governance, registrationAnswers({ formalContract: 'no', contractLink: 'nonsense' }))).toEqual({});
-      expect(validateSection(governance, registrationAnswers({ formalContract: 'yes', contractLink: 'nonsense', contractCovers: 'partners-terms' }))).toEqual({
+      expect(validateSection(governance, storedAnswers(registrationAnswers({ formalContract: 'no', contractLink: 'nonsense' })))).toEqual({});
+      expect(validateSection(governance, storedAnswers(registrationAnswers({ formalContract: 'yes', contractLink: 'nonsense', contractCovers: 'partners-terms' })))).toEqual({
         contractLink: { code: 'url' },
       });
     });
 
     it('DOMAIN 1.1: a contract described as a service one side buys contradicts the screening answer that none is', () => {
       const governance = registrationSection('governance');
-      const answers = { ...screeningAnswers(), ...registrationAnswers({ formalContract: 'yes', contractCovers: 'service-bought' }) };
+      const answers = storedAnswers({ ...screeningAnswers(), ...registrationAnswers({ formalContract: 'yes', contractCovers: 'service-bought' }) });
       expect(validateSection(governance, answers)).toEqual({
         contractCovers: { code: 'contradicts', other: 'Screening: no service delivered for payment', answer: 'No' },
       });
@@ -474,5 +474,71 @@ describe('checking a questionnaire definition', () => {
     expect(problemWith(null).path).toBe('$');
     expect(problemWith({ title: 'No id', sections: [] }).path).toBe('$.id');
     expect(problemWith({ id: 'tiny', title: '', sections: [] }).path).toBe('$.title');
+  });
+});
+
+describe('rows: repeatable rows of sub-questions', () => {
+  const risks = {
+    id: 'risks',
+    label: 'Risks',
+    type: 'rows' as const,
+    required: true,
+    maxRows: 3,
+    columns: [
+      { id: 'what', label: 'What', type: 'text' as const, required: true, maxLength: 20 },
+      { id: 'score', label: 'Score', type: 'choice' as const, required: true, choices: [{ value: '1', title: 'Low' }, { value: '2', title: 'High' }] },
+    ],
+  };
+  const section = { id: 'only', title: 'Only', questions: [risks] };
+  const stored = (rows: object[]) => ({ risks: JSON.stringify(rows) });
+
+  it('gathers the cells into rows and drops a blank row', () => {
+    const picked = pickSectionAnswers(section, { 'risks.0.what': 'Flood', 'risks.0.score': '2', 'risks.1.what': ' ', 'risks.1.score': '' });
+    expect(JSON.parse(picked.answers.risks)).toEqual([{ what: 'Flood', score: '2' }]);
+  });
+
+  it('keeps a stored row the card did not send, and leaves out the row Remove names', () => {
+    const before = stored([{ what: 'Flood', score: '2' }, { what: 'Fire', score: '1' }]);
+    expect(JSON.parse(pickSectionAnswers(section, { 'risks.2.what': 'Theft', 'risks.2.score': '1' }, before).answers.risks)).toEqual([
+      { what: 'Flood', score: '2' },
+      { what: 'Fire', score: '1' },
+      { what: 'Theft', score: '1' },
+    ]);
+    expect(JSON.parse(pickSectionAnswers(section, { removeRow: 'risks.0' }, before).answers.risks)).toEqual([{ what: 'Fire', score: '1' }]);
+  });
+
+  it('keeps the stored rows when the card carried none of its cells', () => {
+    expect(pickSectionAnswers(section, { other: 'x' }, stored([{ what: 'Flood' }])).answers).toEqual({});
+  });
+
+  it('never keeps more rows than the definition allows', () => {
+    const input = Object.fromEntries([0, 1, 2, 3, 4].flatMap((i) => [[`risks.${i}.what`, `Risk ${i}`], [`risks.${i}.score`, '1']]));
+    const before = stored([0, 1, 2, 3].map((i) => ({ what: `Old ${i}` })));
+    expect(JSON.parse(pickSectionAnswers(section, input, before).answers.risks)).toHaveLength(3);
+  });
+
+  it('cuts a cell over its limit and reports it under that cell', () => {
+    const picked = pickSectionAnswers(section, { 'risks.0.what': 'x'.repeat(50), 'risks.0.score': '1' });
+    expect(JSON.parse(picked.answers.risks)[0].what).toHaveLength(20);
+    expect(picked.clipped).toEqual({ 'risks.0.what': { code: 'clipped', length: 50, limit: 20 } });
+  });
+
+  it('requires a row when the question is required, and checks each cell under its own input', () => {
+    expect(validateSection(section, stored([]))).toEqual({ risks: { code: 'required' } });
+    expect(validateSection(section, stored([{ what: 'Flood', score: '9' }, { score: '1' }]))).toEqual({
+      'risks.0.score': { code: 'choose-option' },
+      'risks.1.what': { code: 'required' },
+    });
+    expect(validateSection(section, { risks: 'not json' })).toEqual({ risks: { code: 'required' } });
+  });
+
+  it('reads back one line per row', () => {
+    expect(displayAnswer(risks, JSON.stringify([{ what: 'Flood', score: '2' }, { what: 'Fire', score: '1' }]))).toBe('1. Flood; High\n2. Fire; Low');
+  });
+
+  it('refuses a rows question without columns, or with a column that is itself rows', () => {
+    const check = (q: unknown) => () => checkQuestionnaire('tiny.json', { id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', questions: [q] }] });
+    expect(check({ ...risks, columns: [] })).toThrow('tiny.json: $.sections[0].questions[0].columns: a rows question needs columns');
+    expect(check({ ...risks, columns: [{ ...risks, id: 'inner' }] })).toThrow('$.sections[0].questions[0].columns[0].type: must be one of');
   });
 });

@@ -14,7 +14,7 @@ import {
   type Move,
 } from '../../src/use-cases/proposal-journey';
 import { aStoredDraft, proposalAnswers, registrationAnswers,
-  riskChecklistAnswers, screeningAnswers } from '../fixtures/builders';
+  riskChecklistAnswers, screeningAnswers, storedAnswers } from '../fixtures/builders';
 
 const NOW = '2026-03-02T09:30:00.000Z';
 const alice: Person = { id: 'user-alice', name: 'Alice Adams', tenantId: 'tenant-1' };
@@ -90,7 +90,7 @@ describe('the proposal journey', () => {
       significant: false,
       draftId: started.id,
       submittedAt: NOW,
-      answers: proposalAnswers(),
+      answers: storedAnswers(proposalAnswers()),
     });
     expect(result.draft).toMatchObject({ status: 'submitted', partnershipId: result.partnership.id });
 
@@ -100,7 +100,7 @@ describe('the proposal journey', () => {
     expect(draftAudit.every((e) => e.actor.id === alice.id && e.at === NOW)).toBe(true);
     const proposalAudit = await stores.audit.listFor(result.partnership.id);
     expect(proposalAudit).toEqual([
-      expect.objectContaining({ action: 'proposal.submitted', actor: alice, at: NOW, data: { draftId: started.id, answers: proposalAnswers() } }),
+      expect.objectContaining({ action: 'proposal.submitted', actor: alice, at: NOW, data: { draftId: started.id, answers: storedAnswers(proposalAnswers()) } }),
     ]);
   });
 
@@ -264,7 +264,7 @@ describe('saving and resuming', () => {
   test('a draft saved at a step since removed resumes at the summary and can be submitted from there', async () => {
     const { deps, stores } = setUp();
     const draft = await stores.drafts.create({
-      ...aStoredDraft({ id: 'draft-old', ownerId: alice.id, answers: proposalAnswers(), step: 'registration.removedSection' }),
+      ...aStoredDraft({ id: 'draft-old', ownerId: alice.id, answers: storedAnswers(proposalAnswers()), step: 'registration.removedSection' }),
       screening: { outcome: 'partnership', reasons: [] },
       significance: { significant: false, reasons: [] },
     });
@@ -378,10 +378,10 @@ describe('submitting', () => {
   it('sends a summary with a missing answer back to the step that needs it, then returns to the summary', async () => {
     const { deps, stores } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    const tampered = await stores.drafts.update({ ...atSummary, answers: { ...atSummary.answers, risks: '' } });
+    const tampered = await stores.drafts.update({ ...atSummary, answers: { ...atSummary.answers, riskRows: '[]' } });
     const result = await press(deps, alice, tampered, 'next');
-    expect(result).toMatchObject({ kind: 'step', errors: { risks: { code: 'required' } }, draft: { step: 'registration.governance', returnToSummary: true } });
-    const back = draftOf(await press(deps, alice, draftOf(result), 'next', { risks: 'Partners withdraw' }));
+    expect(result).toMatchObject({ kind: 'step', errors: { riskRows: { code: 'required' } }, draft: { step: 'registration.governance', returnToSummary: true } });
+    const back = draftOf(await press(deps, alice, draftOf(result), 'next', { 'riskRows.0.description': 'Partners withdraw', 'riskRows.0.likelihood': '3', 'riskRows.0.impact': '2' }));
     expect(back.step).toBe('summary');
     expect(await stores.register.listByProposer(alice.id)).toEqual([]);
   });

@@ -20,7 +20,7 @@ import {
 } from '../../src/views/journey-views';
 import { MESSAGE } from '../../src/views/messages';
 import type { Card } from '../../src/views/templates';
-import { aPartnership, aStoredDraft, proposalAnswers } from '../fixtures/builders';
+import { aPartnership, aStoredDraft, proposalAnswers, storedAnswers } from '../fixtures/builders';
 
 // The SDK's main entry needs a DOM; this build parses and validates without one (TOOLING.md).
 const AC = require('adaptivecards/dist/adaptivecards.js') as typeof import('adaptivecards');
@@ -93,6 +93,11 @@ function longestAnswer(q: Question): string {
       const lines = Array.from({ length: 30 }, (_, i) => `${TYPED} partner organisation ${i + 1}`.padEnd(64, '.'));
       return lines.join('\n').slice(0, limit);
     }
+    case 'rows': {
+      // As many rows as allowed, every cell at its longest.
+      const row = Object.fromEntries((q.columns ?? []).map((c) => [c.id, longestAnswer(c)]));
+      return JSON.stringify(Array.from({ length: q.maxRows ?? 10 }, () => row));
+    }
     default:
       return prose(limit, TYPED);
   }
@@ -104,7 +109,7 @@ function aJourneyDraft(overrides: Partial<Draft> = {}): Draft {
   return aStoredDraft({
     id: 'draft-42',
     version: 7,
-    answers: proposalAnswers(),
+    answers: storedAnswers(proposalAnswers()),
     screening: { outcome: 'partnership', reasons: ['It is mutually beneficial', 'It adds value'] },
     significance: { significant: false, reasons: [] },
     ...overrides,
@@ -295,7 +300,9 @@ describe('step cards', () => {
   it('has one input per question of the section, keyed by the question id', () => {
     for (const step of registrationSteps(journey)) {
       const ids = inputsOf(stepCard(step.key)).map((i) => i.id);
-      expect(ids).toEqual(step.section.questions.map((q) => q.id));
+      // A rows question has an input per cell: its stored row, then a blank one to add another.
+      const expected = step.section.questions.flatMap((q) => (q.type === 'rows' ? [0, 1].flatMap((row) => (q.columns ?? []).map((c) => `${q.id}.${row}.${c.id}`)) : [q.id]));
+      expect(ids).toEqual(expected);
     }
   });
 

@@ -1,7 +1,7 @@
 import type { PartnershipStatus } from '../../domain/lifecycle';
 import { screeningReasonText, significanceReasonTexts } from '../../views/catalogue';
 import { STATUS_CHOICE } from './labels';
-import { parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
+import { displayAnswer, parseAmount, parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import { answersText, decisionsText, emailOf, referenceYear, representativeEmails, riskScore } from './item-text';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { RecordSeal } from './record-seal';
@@ -95,6 +95,7 @@ function encodeAnswer(column: ColumnSpec, raw: string | undefined): unknown {
     case 'DateOnly':
       return parseIsoDate(value) ?? null;
     case 'Currency':
+      return parseAmount(value) ?? null;
     case 'Number': {
       const n = Number(value.replace(/,/g, ''));
       return Number.isFinite(n) ? n : null;
@@ -244,6 +245,8 @@ export class ItemMapper {
       .filter((c) => c.question)
       .map((column) => {
         const id = column.question!.id;
+        // Rows read as text in the list; the bot record keeps them, so an edit of that text is not read back.
+        if (column.question!.type === 'rows') return { column, write: (r: NewPartnership) => displayAnswer(column.question!, r.answers[id]) || null, read: (r: NewPartnership) => r };
         return {
           column,
           write: (r: NewPartnership) => encodeAnswer(column, r.answers[id]),

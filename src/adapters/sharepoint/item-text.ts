@@ -1,4 +1,5 @@
 import { REFERENCE_PATTERN, sequenceOf } from '../../domain/approval';
+import { highestRiskScore } from '../../domain/risk';
 import { displayAnswer, isShown, type Question, type RawAnswers } from '../../domain/questionnaire';
 import type { NewPartnership } from '../../domain/records';
 
@@ -63,10 +64,9 @@ export function decisionsText(record: NewPartnership): string | null {
     .join('\n');
 }
 
+/** The highest likelihood x impact of the registration's risks (002 "Risk Management"). */
 export function riskScore(answers: RawAnswers): number | null {
-  const likelihood = Number(answers.riskLikelihood);
-  const impact = Number(answers.riskImpact);
-  return Number.isInteger(likelihood) && Number.isInteger(impact) && likelihood > 0 && impact > 0 ? likelihood * impact : null;
+  return highestRiskScore(answers);
 }
 
 export function referenceYear(reference: string | undefined): number | null {

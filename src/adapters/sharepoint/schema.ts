@@ -140,6 +140,7 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
       return { ...base, kind: (question.maxLength ?? 200) <= 255 ? 'Text' : 'Note' };
     case 'longtext':
     case 'list':
+    case 'rows':
       return { ...base, kind: 'Note' };
     case 'yesno':
       return { ...base, kind: 'Boolean' };

@@ -4,7 +4,7 @@ import { canonicalJson, RecordSeal } from '../../../src/adapters/sharepoint/reco
 import type { ApprovalState } from '../../../src/domain/approval';
 import type { Logger } from '../../../src/logger';
 import { provisionedDouble, settingsFor } from '../../doubles/sharepoint/connect';
-import { aPartnership, proposalAnswers } from '../../fixtures/builders';
+import { aPartnership, proposalAnswers, storedAnswers } from '../../fixtures/builders';
 
 /**
  * Who may decide is read from the Bot record column, which any list member with
@@ -16,7 +16,7 @@ const sharePoint = provisionedDouble();
 afterAll(() => sharePoint.close());
 
 const approval: ApprovalState = { route: { stages: [['user-anne']], selfApprovalAllowed: false }, stage: 1, history: [] };
-const aProposal = (overrides = {}) => aPartnership({ approval, answers: proposalAnswers(), ...overrides });
+const aProposal = (overrides = {}) => aPartnership({ approval, answers: storedAnswers(proposalAnswers()), ...overrides });
 
 type Double = Awaited<ReturnType<typeof sharePoint.open>>['double'];
 

@@ -14,7 +14,7 @@ import { loadProposalJourney } from '../../../src/questionnaires';
 import { provisionAndOpen, provisionedDouble, settingsFor, TEST_RECORD_KEY } from '../../doubles/sharepoint/connect';
 import { startSharePointDouble } from '../../doubles/sharepoint';
 import type { RecordedRequest } from '../../doubles/sharepoint';
-import { aPartnership, proposalAnswers } from '../../fixtures/builders';
+import { aPartnership, proposalAnswers, storedAnswers } from '../../fixtures/builders';
 import packageJson from '../../../package.json';
 
 const sharePoint = provisionedDouble();
@@ -36,7 +36,7 @@ describe('the register in SharePoint', () => {
     const { register, double } = await sharePoint.open();
     double.site.addUser('alice.adams@example.org', 'Alice Adams');
     double.site.addUser('sam.jones@example.org', 'Sam Jones');
-    const answers = proposalAnswers({ otherRepresentatives: 'sam.jones@example.org, 2026-01-15', contractLink: '' });
+    const answers = storedAnswers(proposalAnswers({ otherRepresentatives: 'sam.jones@example.org, 2026-01-15', contractLink: '' }));
     await register.create(aPartnership({ answers, category: 'community', leadOfficer: answers.leadOfficer }), 'key-1');
 
     const { column } = storedItem(double, 'partnership-1');
@@ -92,7 +92,7 @@ describe('the register in SharePoint', () => {
     const { register, double } = await sharePoint.open({}, logger);
     const representatives = Array.from({ length: 7 }, (_, i) => `rep${i + 1}@example.org`);
     for (const email of ['lead@example.org', ...representatives]) double.site.addUser(email, email);
-    const answers = proposalAnswers({ leadOfficer: 'lead@example.org', representative: representatives[0], otherRepresentatives: representatives.slice(1).join('\n') });
+    const answers = storedAnswers(proposalAnswers({ leadOfficer: 'lead@example.org', representative: representatives[0], otherRepresentatives: representatives.slice(1).join('\n') }));
 
     await register.create(aPartnership({ answers, leadOfficer: 'lead@example.org' }), 'key-1');
 
@@ -119,7 +119,7 @@ describe('the register in SharePoint', () => {
 
   it('reads back an edit a person made in SharePoint, and refuses a bot update based on the item before it (412)', async () => {
     const { register, double } = await sharePoint.open();
-    const created = await register.create(aPartnership({ answers: proposalAnswers() }), 'key-1');
+    const created = await register.create(aPartnership({ answers: storedAnswers(proposalAnswers()) }), 'key-1');
     const { list, item } = storedItem(double, 'partnership-1');
 
     double.site.updateItem(list, item.id, { Status: 'Closed', Title: 'Riverside Health and Housing', DateFormed: '2026-05-01', NextReviewDue: '2027-01-31' }, '*');
@@ -136,7 +136,7 @@ describe('the register in SharePoint', () => {
     const double = await startSharePointDouble({ utcOffsetMinutes: 60 });
     try {
       const register = await provisionAndOpen(double);
-      const created = await register.create(aPartnership({ nextReviewDue: '2026-07-01', answers: proposalAnswers() }), 'key-1');
+      const created = await register.create(aPartnership({ nextReviewDue: '2026-07-01', answers: storedAnswers(proposalAnswers()) }), 'key-1');
 
       expect(double.site.list(REGISTER_LIST).items.get(1)?.values.get('NextReviewDue')).toBe('2026-06-30T23:00:00Z');
       expect(await register.get('partnership-1')).toEqual(created);
@@ -221,7 +221,7 @@ describe('the register in SharePoint', () => {
 describe('a register of 6,000 items (past the 5,000-item list view threshold)', () => {
   it('still answers every query, paging through long results', async () => {
     const { register, double } = await sharePoint.open();
-    const template = await register.create(aPartnership({ id: 'template', answers: proposalAnswers() }), 'key-template');
+    const template = await register.create(aPartnership({ id: 'template', answers: storedAnswers(proposalAnswers()) }), 'key-template');
     const list = double.site.list(REGISTER_LIST);
     const row = double.site.writable(list, list.items.get(1)!);
     const status = (i: number) => (i < 4700 ? 'Closed' : i < 5900 ? 'Active' : 'Awaiting approval');
