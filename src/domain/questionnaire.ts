@@ -370,11 +370,18 @@ export function normaliseAnswers(questionnaire: Questionnaire, answers: RawAnswe
   return typed;
 }
 
-/** How an answer reads back to a person (summaries, audit, the register's text columns). */
-export function displayAnswer(q: Question, raw: string | undefined): string {
+/** Who a person answer names, by Entra id: name and email, as the directory gave them. */
+export type NamedPeople = Readonly<Record<string, { readonly name: string; readonly email?: string }>>;
+
+/** How an answer reads back to a person (summaries, audit, the register's text columns); a person by name when `people` knows them. */
+export function displayAnswer(q: Question, raw: string | undefined, people: NamedPeople = {}): string {
   const value = (raw ?? '').trim();
   if (value === '') return '';
   switch (q.type) {
+    case 'person': {
+      const known = people[value] ?? people[value.toLowerCase()];
+      return known ? (known.email ? `${known.name} (${known.email})` : known.name) : value;
+    }
     case 'yesno':
       return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : value;
     case 'choice':
@@ -388,7 +395,7 @@ export function displayAnswer(q: Question, raw: string | undefined): string {
       return splitList(value).join('; ');
     case 'rows':
       return parseRows(value)
-        .map((row, i) => `${i + 1}. ${(q.columns ?? []).map((c) => displayAnswer(c, row[c.id])).filter((text) => text !== '').join('; ')}`)
+        .map((row, i) => `${i + 1}. ${(q.columns ?? []).map((c) => displayAnswer(c, row[c.id], people)).filter((text) => text !== '').join('; ')}`)
         .join('\n');
     case 'date':
       return readableDate(value);

@@ -59,7 +59,12 @@ export interface Partnership {
   readonly status: PartnershipStatus;
   readonly category: string;
   readonly proposer: Person;
+  /** The lead's email (older records: what was typed); `lead` names them as a person. */
   readonly leadOfficer: string;
+  /** The lead, an officer or an elected Member, as a person (Entra id), from the registration. */
+  readonly lead?: PersonRef;
+  /** Who the person answers name, by Entra id, so cards and the register show names. */
+  readonly people?: Readonly<Record<string, PersonRef>>;
   readonly significant: boolean;
   readonly screening: ScreeningResult;
   readonly significance: SignificanceResult;
@@ -73,8 +78,9 @@ export interface Partnership {
   readonly lastReviewedAt?: string;
   readonly latestAssessment?: LatestAssessment;
   /**
-   * The representatives as people (Entra ids), once a handover has named them;
-   * the registration's free-text answers stay for what they said.
+   * The representatives as people (Entra ids), with the date each started: from
+   * the registration, then kept by handovers. Records registered before people
+   * were ids have none here; their free-text answers stay for what they said.
    */
   readonly representatives?: readonly (PersonRef & { readonly since?: string })[];
   /** Set when the exit and evaluation is completed (YYYY-MM-DD). */

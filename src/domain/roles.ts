@@ -21,9 +21,9 @@ function namedIn(text: string | undefined, person: Person, emails: readonly stri
 export type EntryRole = 'lead-officer' | 'representative' | 'register-owner';
 
 /** The role in which this person may work on the entry, or undefined if they may not. */
-export function roleOn(entry: Pick<Partnership, 'tampered' | 'leadOfficer' | 'answers' | 'representatives'>, person: Person, emails: readonly string[], registerOwners: readonly string[]): EntryRole | undefined {
+export function roleOn(entry: Pick<Partnership, 'tampered' | 'leadOfficer' | 'lead' | 'answers' | 'representatives'>, person: Person, emails: readonly string[], registerOwners: readonly string[]): EntryRole | undefined {
   if (entry.tampered) return registerOwners.some((o) => samePerson(o, person.id) || emails.some((e) => samePerson(e, o))) ? 'register-owner' : undefined;
-  if (namedIn(entry.leadOfficer, person, emails) || namedIn(entry.answers.leadOfficer, person, emails)) return 'lead-officer';
+  if ((entry.lead && samePerson(entry.lead.id, person.id)) || namedIn(entry.leadOfficer, person, emails) || namedIn(entry.answers.leadOfficer, person, emails)) return 'lead-officer';
   if (entry.representatives?.some((r) => samePerson(r.id, person.id))) return 'representative';
   if (namedIn(entry.answers.representative, person, emails) || namedIn(entry.answers.otherRepresentatives, person, emails)) return 'representative';
   if (registerOwners.some((o) => samePerson(o, person.id) || emails.some((e) => samePerson(e, o)))) return 'register-owner';

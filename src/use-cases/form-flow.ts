@@ -1,10 +1,10 @@
 import { samePerson, type ApprovalRoute } from '../domain/approval';
-import { StoreUnavailableError, VersionConflictError, type ErrorCode } from '../domain/errors';
+import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type FlowDefinition } from '../domain/flow';
 import { COMPLETIONS, EVALUATORS, noticesOf, type Evaluation, type Notice } from '../domain/form-outcomes';
 import { withStatus } from '../domain/lifecycle';
-import { isShown, pickSectionAnswers, validateSection, type FieldErrors, type Problem, type Question, type RawAnswers } from '../domain/questionnaire';
-import type { Draft, Partnership, PartnershipRecord, Person, PersonRef } from '../domain/records';
+import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
+import type { Draft, Partnership, PartnershipRecord, Person } from '../domain/records';
 import { roleOn } from '../domain/roles';
 import type { ApprovalRouting } from '../ports/approval-routing';
 import type { AuditLog } from '../ports/audit-log';
@@ -15,6 +15,7 @@ import type { PeopleDirectory } from '../ports/people-directory';
 import type { Records } from '../ports/records';
 import type { Register } from '../ports/register';
 import { findEntries } from './partnership-entries';
+import { resolvePeople } from './people-answers';
 import type { CardRef, Move } from './proposal-journey';
 
 export type { Notice } from '../domain/form-outcomes';
@@ -166,43 +167,6 @@ export async function moveForm(deps: FormDeps, person: Person, emails: readonly 
   const target = draft.returnToSummary ? flowStepAt(flow, 'summary') : nextFlowStep(flow, draft.step);
   const saved = await save(deps, flow, draft, { answers: found.answers, people: found.people, step: target.key, returnToSummary: false });
   return saved.ok ? { kind: 'step', flow, draft: saved.draft } : saved.result;
-}
-
-/**
- * The person questions of a section, looked up in the directory: each answer
- * becomes the person's Entra id (an email typed is resolved to it), and who
- * they are is kept beside the answers. Someone the directory does not know is
- * an error under the question; a directory that cannot be asked keeps the
- * answers and says to try again.
- */
-async function resolvePeople(
-  deps: Pick<FormDeps, 'people'>,
-  questions: readonly Question[],
-  answers: RawAnswers,
-  known: Readonly<Record<string, PersonRef>>,
-): Promise<{ answers: RawAnswers; people: Record<string, PersonRef>; errors: FieldErrors }> {
-  const resolved: Record<string, string> = { ...answers };
-  const people: Record<string, PersonRef> = { ...known };
-  const errors: Record<string, Problem> = {};
-  for (const q of questions) {
-    const value = (answers[q.id] ?? '').trim();
-    if (q.type !== 'person' || value === '' || !isShown(q, answers)) continue;
-    let person: PersonRef | undefined;
-    try {
-      person = known[value.toLowerCase()] ?? (await deps.people.find(value));
-    } catch (err) {
-      if (!(err instanceof StoreUnavailableError)) throw err;
-      errors[q.id] = { code: 'people-unavailable' };
-      continue;
-    }
-    if (!person) {
-      errors[q.id] = { code: 'unknown-person', value: value.slice(0, 100) };
-      continue;
-    }
-    resolved[q.id] = person.id;
-    people[person.id] = person;
-  }
-  return { answers: resolved, people, errors };
 }
 
 /** Edit a section from the summary; Next then returns to the summary. */

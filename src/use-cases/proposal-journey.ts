@@ -1,7 +1,7 @@
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { firstStep, isAsked, nextStep, previousStep, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
 import { needsSeniorStage, samePerson } from '../domain/approval';
-import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
+import { parseRows, pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, Person } from '../domain/records';
 import { screenArrangement } from '../domain/screening';
 import { assessSignificance } from '../domain/significance';
@@ -10,7 +10,9 @@ import type { AuditLog } from '../ports/audit-log';
 import type { Clock } from '../ports/clock';
 import type { Drafts } from '../ports/drafts';
 import type { IdGenerator } from '../ports/ids';
+import type { PeopleDirectory } from '../ports/people-directory';
 import type { Register } from '../ports/register';
+import { resolvePeople } from './people-answers';
 
 export interface JourneyDeps {
   readonly journey: Journey;
@@ -21,6 +23,8 @@ export interface JourneyDeps {
   readonly ids: IdGenerator;
   readonly fundingThreshold: number;
   readonly routing: ApprovalRouting;
+  /** Who the person questions name (the lead, the representatives): Entra ids, emails typed. */
+  readonly people: PeopleDirectory;
 }
 
 /** What the card claims: checked against the store, never trusted. */
@@ -151,18 +155,22 @@ export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef,
   if (draft.step === 'summary') return submitDraft(deps, person, draft);
   if (draft.status === 'screened-out') return { kind: 'step', draft, notice: 'ILLEGAL_TRANSITION' };
 
+  let people = draft.people;
   if (step.kind === 'questions') {
     const errors = { ...validateSection(step.section, answers), ...picked.clipped };
-    if (Object.keys(errors).length > 0) {
+    const found = Object.keys(errors).length === 0 ? await resolvePeople(deps, step.section.questions, answers, draft.people ?? {}) : undefined;
+    if (!found || Object.keys(found.errors).length > 0) {
       const saved = await save(deps, draft, { answers });
-      return saved.ok ? { kind: 'step', draft: saved.draft, errors } : saved.result;
+      return saved.ok ? { kind: 'step', draft: saved.draft, errors: found?.errors ?? errors } : saved.result;
     }
+    Object.assign(answers, found.answers);
+    people = found.people;
   }
   const outcome = outcomeChanges(deps, step, answers);
   const target = draft.returnToSummary && step.kind === 'questions' && step.questionnaire === deps.journey.registration
     ? stepAt(deps.journey, 'summary')
     : nextStep(deps.journey, draft.step, answers);
-  const saved = await save(deps, draft, { answers, step: target.key, returnToSummary: false, ...outcome });
+  const saved = await save(deps, draft, { answers, people, step: target.key, returnToSummary: false, ...outcome });
   if (!saved.ok) return saved.result;
   if (outcome.screening) await recordScreeningDecision(deps, person, saved.draft);
   return { kind: 'step', draft: saved.draft };
@@ -222,11 +230,12 @@ async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Pro
   const routed = await deps.routing.routeFor(person, senior);
   // Said on the card when only the resources send it to senior management.
   const route = senior && !significance.significant && routed.stages.length > 1 && !routed.routeNote ? { ...routed, routeNote: 'additional-funds' as const } : routed;
+  const named = namedPeople(draft);
   const fields = {
     name: draft.answers.name ?? '',
     status: 'proposed' as const,
     category: draft.answers.category ?? '',
-    leadOfficer: draft.answers.leadOfficer ?? '',
+    ...named,
     significant: significance.significant,
     screening,
     significance,
@@ -267,6 +276,25 @@ async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Pro
     data: { draftId: draft.id, answers: draft.answers },
   });
   return { kind: 'submitted', draft: saved.draft, partnership };
+}
+
+/**
+ * The lead and the representatives a registration names, as people: the lead's
+ * email stays in `leadOfficer` (the register's person column); a draft from
+ * before people were ids keeps what was typed.
+ */
+function namedPeople(draft: Draft): Pick<Partnership, 'leadOfficer' | 'lead' | 'representatives' | 'people'> {
+  const people = draft.people ?? {};
+  const leadAnswer = (draft.answers.leadOfficer ?? '').trim();
+  const lead = people[leadAnswer];
+  const rows = parseRows(draft.answers.representatives);
+  const representatives = rows.flatMap((row) => (people[row.who] ? [{ ...people[row.who], since: row.since }] : []));
+  return {
+    leadOfficer: lead?.email ?? lead?.id ?? leadAnswer,
+    ...(lead ? { lead } : {}),
+    ...(rows.length > 0 ? { representatives } : {}),
+    ...(Object.keys(people).length > 0 ? { people } : {}),
+  };
 }
 
 export interface MyPartnerships {

@@ -78,7 +78,7 @@ export function renderApproval(journey: Journey, p: Partnership, viewer: Approva
     significanceReasons: significanceReasonTexts(journey, p.significance),
     answers: KEY_QUESTIONS.filter((id) => questions.has(id) && (p.answers[id] ?? '') !== '').map((id) => ({
       label: questions.get(id)!.label,
-      value: clip(displayAnswer(questions.get(id)!, p.answers[id])),
+      value: clip(displayAnswer(questions.get(id)!, p.answers[id], p.people)),
     })),
     history: (p.approval?.history ?? []).map((r) => clip(`${describeDecision(r)}${r.comment ? `: ${r.comment}` : ''}`)),
     canDecide: pending && viewer.canDecide,

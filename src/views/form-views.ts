@@ -65,10 +65,7 @@ export function renderFormStep(result: FormResult & { kind: 'step' }, locale: Lo
 
 /** An answer as the summary shows it: a person by name (and email), anything else as the engine reads it back. */
 function shownAnswer(q: Question, draft: Draft): string {
-  const value = (draft.answers[q.id] ?? '').trim();
-  if (q.type !== 'person' || value === '') return displayAnswer(q, value);
-  const known = draft.people?.[value.toLowerCase()] ?? draft.people?.[value];
-  return known ? (known.email ? `${known.name} (${known.email})` : known.name) : value;
+  return displayAnswer(q, draft.answers[q.id], draft.people);
 }
 
 function completedFacts(flow: FlowDefinition, completed: Completed): { title: string; value: string }[] {

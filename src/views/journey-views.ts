@@ -170,7 +170,7 @@ function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof c
     title: step.section.title,
     answers: step.section.questions
       .filter((q) => isShown(q, draft.answers))
-      .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id]) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
+      .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id], draft.people) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
   }));
   const screening = draft.screening;
   return expandCard('summary', {

@@ -9,7 +9,7 @@ import { SCORE_CHOICES, type Question } from '../../src/domain/questionnaire';
 import type { ConversationRecord } from '../../src/ports/conversation-directory';
 import { screenArrangement } from '../../src/domain/screening';
 import { assessSignificance } from '../../src/domain/significance';
-import { aPartnership, proposalAnswers } from '../fixtures/builders';
+import { aPartnership, proposalAnswers, storedAnswers } from '../fixtures/builders';
 import { startStack, type Stack } from './harness';
 
 const journey = loadProposalJourney();
@@ -48,7 +48,7 @@ describe('a person in the Agents Playground', () => {
       expect(await s.sendMessage('help')).toBe(200);
       await s.waitForReply();
       const stores = openSqliteStores(join(dataDir, 'register.sqlite'));
-      const answers = proposalAnswers({ name: 'Playground Riverside Forum' });
+      const answers = storedAnswers(proposalAnswers({ name: 'Playground Riverside Forum' }));
       const ownerId = (await playgroundUser(dataDir)).id;
       const now = new Date().toISOString();
       await stores.drafts.create({

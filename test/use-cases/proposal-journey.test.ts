@@ -14,7 +14,7 @@ import {
   type Move,
 } from '../../src/use-cases/proposal-journey';
 import { aStoredDraft, proposalAnswers, registrationAnswers,
-  riskChecklistAnswers, screeningAnswers, storedAnswers } from '../fixtures/builders';
+  riskChecklistAnswers, screeningAnswers, storedAnswers, testPeople, LEAD, REPRESENTATIVE } from '../fixtures/builders';
 
 const NOW = '2026-03-02T09:30:00.000Z';
 const alice: Person = { id: 'user-alice', name: 'Alice Adams', tenantId: 'tenant-1' };
@@ -33,6 +33,7 @@ function setUp() {
     ids: { next: () => `id-${++count}` },
     fundingThreshold: 50_000,
     routing: new ConfigRouting({ approvers: ['user-approver'], secondStageApprovers: [], localMode: false }),
+    people: testPeople(),
   };
   return { deps, stores };
 }
@@ -81,16 +82,21 @@ describe('the proposal journey', () => {
     const result = await press(deps, alice, atSummary, 'next');
     expect(result.kind).toBe('submitted');
     if (result.kind !== 'submitted') return;
+    // People are stored as Entra ids, with who they are beside the answers.
+    const answers = { ...storedAnswers(proposalAnswers()), leadOfficer: LEAD.id, representatives: JSON.stringify([{ who: REPRESENTATIVE.id, since: '2026-04-01' }]) };
     expect(result.partnership).toMatchObject({
       status: 'proposed',
       name: 'Riverside Health Partnership',
       category: 'community',
-      leadOfficer: 'alice.adams@example.org',
+      leadOfficer: LEAD.email,
+      lead: LEAD,
+      representatives: [{ ...REPRESENTATIVE, since: '2026-04-01' }],
+      people: { [LEAD.id]: LEAD, [REPRESENTATIVE.id]: REPRESENTATIVE },
       proposer: alice,
       significant: false,
       draftId: started.id,
       submittedAt: NOW,
-      answers: storedAnswers(proposalAnswers()),
+      answers,
     });
     expect(result.draft).toMatchObject({ status: 'submitted', partnershipId: result.partnership.id });
 
@@ -100,8 +106,19 @@ describe('the proposal journey', () => {
     expect(draftAudit.every((e) => e.actor.id === alice.id && e.at === NOW)).toBe(true);
     const proposalAudit = await stores.audit.listFor(result.partnership.id);
     expect(proposalAudit).toEqual([
-      expect.objectContaining({ action: 'proposal.submitted', actor: alice, at: NOW, data: { draftId: started.id, answers: storedAnswers(proposalAnswers()) } }),
+      expect.objectContaining({ action: 'proposal.submitted', actor: alice, at: NOW, data: { draftId: started.id, answers } }),
     ]);
+  });
+
+  it('DOMAIN 1.3: says under the question when the lead is someone the directory does not know, keeping the answers', async () => {
+    const { deps } = setUp();
+    const atPeople = await advanceTo(deps, alice, await startedDraft(deps), 'registration.people');
+    const result = await press(deps, alice, atPeople, 'next', registrationAnswers({ leadOfficer: 'nobody@example.org', 'representatives.0.who': 'ghost@example.org' }));
+    expect(result).toMatchObject({
+      kind: 'step',
+      errors: { leadOfficer: { code: 'unknown-person', value: 'nobody@example.org' }, 'representatives.0.who': { code: 'unknown-person', value: 'ghost@example.org' } },
+      draft: { step: 'registration.people', answers: { leadOfficer: 'nobody@example.org' } },
+    });
   });
 
   it('flags an arrangement that might be a partnership and lets it continue for the approver to judge', async () => {

@@ -63,7 +63,15 @@ function sdkProblems(card: Card): string[] {
   parsed.parse(card, context);
   const problems: string[] = [];
   for (let i = 0; i < context.eventCount; i++) problems.push(`parse: ${context.getEventAt(i).message}`);
-  for (const event of parsed.validateProperties().validationEvents) problems.push(`validate: ${event.message}`);
+  // Teams' people picker fills its choices from the directory (choices.data, Data.Query), which this SDK does not know.
+  let pickers = JSON.stringify(card).match(/"choices":\[\],"choices\.data":\{"type":"Data\.Query"/g)?.length ?? 0;
+  for (const event of parsed.validateProperties().validationEvents) {
+    if (pickers > 0 && event.message === 'An Input.ChoiceSet must have at least one choice defined.') {
+      pickers -= 1;
+      continue;
+    }
+    problems.push(`validate: ${event.message}`);
+  }
   return problems;
 }
 
@@ -301,7 +309,9 @@ describe('step cards', () => {
     for (const step of registrationSteps(journey)) {
       const ids = inputsOf(stepCard(step.key)).map((i) => i.id);
       // A rows question has an input per cell: its stored row, then a blank one to add another.
-      const expected = step.section.questions.flatMap((q) => (q.type === 'rows' ? [0, 1].flatMap((row) => (q.columns ?? []).map((c) => `${q.id}.${row}.${c.id}`)) : [q.id]));
+      // A person has the picker and a box to type an email beside it.
+      const inputs = (id: string, q: Question) => (q.type === 'person' ? [id, `${id}Typed`] : [id]);
+      const expected = step.section.questions.flatMap((q) => (q.type === 'rows' ? [0, 1].flatMap((row) => (q.columns ?? []).flatMap((c) => inputs(`${q.id}.${row}.${c.id}`, c))) : inputs(q.id, q)));
       expect(ids).toEqual(expected);
     }
   });

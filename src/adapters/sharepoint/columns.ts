@@ -2,7 +2,7 @@ import type { PartnershipStatus } from '../../domain/lifecycle';
 import { screeningReasonText, significanceReasonTexts } from '../../views/catalogue';
 import { STATUS_CHOICE } from './labels';
 import { displayAnswer, parseAmount, parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
-import { answersText, decisionsText, emailOf, referenceYear, representativeEmails, riskScore } from './item-text';
+import { answersText, decisionsText, emailOf, referenceYear, representativesOf, riskScore } from './item-text';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { RecordSeal } from './record-seal';
 import { CORE_ANSWER_COLUMN, SCREENING_LABEL, rankedChoices, type ColumnKind, type ColumnSpec, type RegisterSchema } from './schema';
@@ -238,7 +238,7 @@ export class ItemMapper {
       { column: this.col('ApprovalHistory'), write: (r) => decisionsText(r) },
       { column: this.col('RiskScore'), write: (r) => riskScore(r.answers) },
       { column: this.col('ReferenceYear'), write: (r) => referenceYear(r.reference) },
-      { column: this.col('AllAnswers'), write: (r) => this.allAnswers(r.answers) },
+      { column: this.col('AllAnswers'), write: (r) => this.allAnswers(r.answers, r.people) },
       { column: this.col('BotRecord'), write: (r) => this.botRecord(r) },
     ];
     const answers: Binding[] = this.schema.register.columns
@@ -246,7 +246,7 @@ export class ItemMapper {
       .map((column) => {
         const id = column.question!.id;
         // Rows read as text in the list; the bot record keeps them, so an edit of that text is not read back.
-        if (column.question!.type === 'rows') return { column, write: (r: NewPartnership) => displayAnswer(column.question!, r.answers[id]) || null, read: (r: NewPartnership) => r };
+        if (column.question!.type === 'rows') return { column, write: (r: NewPartnership) => displayAnswer(column.question!, r.answers[id], r.people) || null, read: (r: NewPartnership) => r };
         return {
           column,
           write: (r: NewPartnership) => encodeAnswer(column, r.answers[id]),
@@ -257,12 +257,13 @@ export class ItemMapper {
   }
 
   /** Every answer, labelled as the person saw the question, questionnaire by questionnaire. */
-  private allAnswers(answers: RawAnswers): string | null {
+  private allAnswers(answers: RawAnswers, people: NewPartnership['people']): string | null {
     const { screening, significance, registration } = this.schema.journey;
     return answersText(
       [screening, significance, registration].map((q) => ({ title: q.title, questions: q.sections.flatMap((section) => section.questions) })),
       answers,
       'Other answers',
+      people,
     );
   }
 
@@ -283,11 +284,11 @@ export class ItemMapper {
       if (this.isPresent(b.column.name)) item[b.column.name] = b.write(record);
     }
     if (this.present.has('LeadOfficer')) {
-      const lead = emailOf(record.leadOfficer);
+      const lead = emailOf(record.lead?.email ?? record.leadOfficer);
       item.LeadOfficerId = (lead && people.get(lead)) ?? null;
     }
     if (this.present.has('RepresentativePeople')) {
-      item.RepresentativePeopleId = representativeEmails(record.answers)
+      item.RepresentativePeopleId = representativesOf(record)
         .map((e) => people.get(e))
         .filter((id): id is number => id !== undefined);
     }

@@ -1,6 +1,6 @@
 import { REFERENCE_PATTERN, sequenceOf } from '../../domain/approval';
 import { highestRiskScore } from '../../domain/risk';
-import { displayAnswer, isShown, type Question, type RawAnswers } from '../../domain/questionnaire';
+import { displayAnswer, isShown, type Question, type RawAnswers, type NamedPeople } from '../../domain/questionnaire';
 import type { NewPartnership } from '../../domain/records';
 
 /**
@@ -19,7 +19,7 @@ export interface AnswerGroup {
  * ones left out), then any answer no group knows under `otherHeading` (no
  * heading when it is ''). Null when there is nothing.
  */
-export function answersText(groups: readonly AnswerGroup[], answers: RawAnswers, otherHeading: string): string | null {
+export function answersText(groups: readonly AnswerGroup[], answers: RawAnswers, otherHeading: string, people: NamedPeople = {}): string | null {
   const known = new Set<string>();
   const blocks = groups.map((group) => {
     const lines = group.questions
@@ -27,7 +27,7 @@ export function answersText(groups: readonly AnswerGroup[], answers: RawAnswers,
         known.add(q.id);
         return isShown(q, answers) && (answers[q.id] ?? '').trim() !== '';
       })
-      .map((q) => `${q.label}: ${displayAnswer(q, answers[q.id])}`);
+      .map((q) => `${q.label}: ${displayAnswer(q, answers[q.id], people)}`);
     return lines.length > 0 ? `${group.title}\n${lines.join('\n')}` : '';
   });
   const others = Object.entries(answers)
@@ -50,10 +50,16 @@ export function representativeEmails(answers: RawAnswers): string[] {
   return [...new Set([...text.matchAll(/[^@\s,;<>()]+@[^@\s,;<>()]+\.[^@\s,;<>()]+/g)].map((m) => m[0].toLowerCase()))];
 }
 
+/** The representatives' emails: the people on the record, or what an older registration typed. */
+export function representativesOf(record: NewPartnership): string[] {
+  const people = (record.representatives ?? []).map((r) => emailOf(r.email)).filter((e): e is string => e !== undefined);
+  return people.length > 0 || record.representatives ? [...new Set(people)] : representativeEmails(record.answers);
+}
+
 /** The people a record names, for ensureUser before a write. */
 export function peopleOf(record: NewPartnership): string[] {
-  const lead = emailOf(record.leadOfficer);
-  return [...new Set([...(lead ? [lead] : []), ...representativeEmails(record.answers)])];
+  const lead = emailOf(record.lead?.email ?? record.leadOfficer);
+  return [...new Set([...(lead ? [lead] : []), ...representativesOf(record)])];
 }
 
 export function decisionsText(record: NewPartnership): string | null {

@@ -14,7 +14,7 @@ import { loadProposalJourney } from '../../../src/questionnaires';
 import { provisionAndOpen, provisionedDouble, settingsFor, TEST_RECORD_KEY } from '../../doubles/sharepoint/connect';
 import { startSharePointDouble } from '../../doubles/sharepoint';
 import type { RecordedRequest } from '../../doubles/sharepoint';
-import { aPartnership, proposalAnswers, storedAnswers } from '../../fixtures/builders';
+import { aPartnership, LEAD, proposalAnswers, REPRESENTATIVE, storedAnswers } from '../../fixtures/builders';
 import packageJson from '../../../package.json';
 
 const sharePoint = provisionedDouble();
@@ -34,10 +34,12 @@ function storedItem(double: Awaited<ReturnType<typeof sharePoint.open>>['double'
 describe('the register in SharePoint', () => {
   it('puts every registration answer in a column a person can read, not only in the bot record', async () => {
     const { register, double } = await sharePoint.open();
-    double.site.addUser('alice.adams@example.org', 'Alice Adams');
-    double.site.addUser('sam.jones@example.org', 'Sam Jones');
-    const answers = storedAnswers(proposalAnswers({ otherRepresentatives: 'sam.jones@example.org, 2026-01-15', contractLink: '' }));
-    await register.create(aPartnership({ answers, category: 'community', leadOfficer: answers.leadOfficer }), 'key-1');
+    double.site.addUser(LEAD.email, LEAD.name);
+    double.site.addUser(REPRESENTATIVE.email, REPRESENTATIVE.name);
+    // As registration stores them: people by Entra id, who they are beside.
+    const answers: Record<string, string> = { ...storedAnswers(proposalAnswers({ contractLink: '' })), leadOfficer: LEAD.id, representatives: JSON.stringify([{ who: REPRESENTATIVE.id, since: '2026-01-15' }]) };
+    const people = { [LEAD.id]: LEAD, [REPRESENTATIVE.id]: REPRESENTATIVE };
+    await register.create(aPartnership({ answers, category: 'community', leadOfficer: LEAD.email, lead: LEAD, representatives: [{ ...REPRESENTATIVE, since: '2026-01-15' }], people }), 'key-1');
 
     const { column } = storedItem(double, 'partnership-1');
     const schema = buildRegisterSchema(loadProposalJourney());
@@ -70,10 +72,11 @@ describe('the register in SharePoint', () => {
     });
     expect(column('AllAnswers')).toEqual(expect.stringContaining('Is there a formal contract between the partners?: No'));
     expect(column('AllAnswers')).toEqual(expect.stringContaining('Is it a partnership?\nIs it a service level agreement?: No'));
-    const alice = double.site.ensureUser('alice.adams@example.org');
-    const sam = double.site.ensureUser('sam.jones@example.org');
-    expect(column('LeadOfficer')).toBe(alice.Id);
-    expect(column('RepresentativePeople')).toEqual([sam.Id]);
+    const lead = double.site.ensureUser(LEAD.email);
+    const representative = double.site.ensureUser(REPRESENTATIVE.email);
+    expect(column('LeadOfficer')).toBe(lead.Id);
+    expect(column('RepresentativePeople')).toEqual([representative.Id]);
+    expect(column('AllAnswers')).toEqual(expect.stringContaining('Our representatives: 1. Megan Bowen (meganb@example.com); 15 Jan 2026'));
   });
 
   it('still registers when a lead officer is not someone SharePoint knows, leaving the Person column empty', async () => {
