@@ -11,6 +11,7 @@ export { AzureDrafts } from './azure-drafts';
 export { AzureJobs } from './azure-jobs';
 export { AzureSentCards } from './azure-sent-cards';
 export type { TablesConnection, TablesOptions } from './tables';
+export { tablesOptionsFor } from './connect';
 
 /**
  * The state every instance shares, in Azure Storage Tables: drafts, conversation
