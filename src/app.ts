@@ -129,7 +129,8 @@ export function createApp(deps: AppDeps): BuiltApp {
   };
 
   async function handle(req: Request, res: Response): Promise<void> {
-    const activityId = (req.body as { id?: unknown } | undefined)?.id;
+    const body = req.body as { id?: unknown; type?: unknown } | undefined;
+    const activityId = body?.id;
     if (stopping) {
       res.header('Retry-After', '1');
       res.header('Connection', 'close');
@@ -142,7 +143,8 @@ export function createApp(deps: AppDeps): BuiltApp {
     turns.add(turn);
     try {
       await turn;
-      deps.logger.debug({ activityId, ms: Date.now() - started }, 'turn handled');
+      // Ids and timings only: no names, no answers.
+      deps.logger.info({ activityId, type: body?.type, status: res.statusCode, ms: Date.now() - started }, 'turn handled');
     } finally {
       turns.delete(turn);
     }
