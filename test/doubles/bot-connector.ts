@@ -208,7 +208,7 @@ export async function startBotConnector(): Promise<BotConnectorDouble> {
       delay.remaining -= 1;
       if (delay.remaining <= 0) delays = delays.filter((d) => d !== delay);
       delayedNow += 1;
-      await new Promise((r) => setTimeout(r, delay.ms));
+      await new Promise((r) => setTimeout(r, delay.ms).unref());
       delayedNow -= 1;
       if (res.destroyed || req.socket.destroyed) return;
     }

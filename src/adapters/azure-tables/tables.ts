@@ -117,11 +117,9 @@ export async function listAll<T extends object>(table: TableClient, filter: stri
 
 /** Creates the tables a store needs (once per process; creating an existing table is a no-op). */
 export async function ensureTables(tables: readonly TableClient[]): Promise<void> {
-  try {
-    await Promise.all(tables.map((t) => t.createTable()));
-  } catch (err) {
-    throw unavailable(err, 'create tables');
-  }
+  // allSettled: on failure, no request is left retrying in the background.
+  const failed = (await Promise.allSettled(tables.map((t) => t.createTable()))).find((r) => r.status === 'rejected');
+  if (failed) throw unavailable(failed.reason, 'create tables');
 }
 
 export type Entity = TableEntity<Record<string, unknown>>;
