@@ -5,6 +5,7 @@ import { graphToken } from './adapters/approvals/graph-token';
 import { openAzureStores, tablesOptionsFor } from './adapters/azure-tables';
 import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
 import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
+import type { OutboxStore } from './adapters/outbox/outbox-store';
 import { openSharePointRegisters, type SharePointSettings } from './adapters/sharepoint';
 import { lockDataDir, openSqliteStores, type InstanceLock } from './adapters/sqlite';
 import { randomIds, systemClock } from './adapters/system';
@@ -82,10 +83,12 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
     let register: Register | undefined;
     let records: Records | undefined;
     let sqlite: ReturnType<typeof openSqliteStores> | undefined;
+    let azureOutbox: OutboxStore | undefined;
     if (config.stateStore === 'azure') {
       // Several instances share these tables: no DATA_DIR lock, no SQLite file.
       const azure = await openAzureStores(tablesOptionsFor(config.azureStorage!));
       state = azure;
+      azureOutbox = azure.outbox;
       checks.push({ name: 'state', check: () => azure.check() });
       logger.info({ tablePrefix: config.azureStorage!.tablePrefix, via: config.azureStorage!.connectionString ? 'connection string' : 'managed identity' }, 'shared state kept in Azure Storage Tables');
     } else {
@@ -103,16 +106,10 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
       // People's turns use the interactive client (gives up within about 6 s); the drain uses the patient background one.
       const { interactive, background, records: sharePointRecords } = await openSharePointRegisters(options.sharePoint, logger);
       records = sharePointRecords;
-      if (sqlite) {
-        // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
-        const outbox = new OutboxRegister(interactive, sqlite.outbox, clock, logger, config.registerBreakSeconds * 1000, background);
-        register = outbox;
-        const stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
-        cleanups.push(stopDrain);
-      } else {
-        // STATE_STORE=azure: no per-instance outbox (see notes): a write while SharePoint is down is refused with "try again".
-        register = interactive;
-      }
+      // Writes made while SharePoint is unreachable wait in the outbox (SQLite, or Tables shared by every instance) and are drained when it is back.
+      const outbox = new OutboxRegister(interactive, sqlite ? sqlite.outbox : azureOutbox!, clock, logger, config.registerBreakSeconds * 1000, background);
+      register = outbox;
+      cleanups.push(startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger));
       checks.push({ name: 'register', check: async () => void (await interactive.get('readyz-probe')) });
     }
     if (!register || !records) throw new Error('no register: STATE_STORE=azure needs REGISTER_STORE=sharepoint and its settings');

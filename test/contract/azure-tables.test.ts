@@ -1,4 +1,7 @@
 import { openAzureStores, type AzureStores } from '../../src/adapters/azure-tables';
+import { MemoryRegister } from '../../src/adapters/memory/memory-stores';
+import { OutboxRegister } from '../../src/adapters/outbox';
+import { systemClock } from '../../src/adapters/system';
 import type { SentCards } from '../../src/ports/sent-cards';
 import { startAzurite, freshPrefix, type Azurite } from './azurite';
 import { describeAuditLogContract } from './audit-log.contract';
@@ -6,12 +9,15 @@ import { describeConversationDirectoryContract } from './conversation-directory.
 import { describeDraftsContract } from './drafts.contract';
 import { describeJobsContract } from './jobs.contract';
 import type { OpenStore } from './open-store';
+import { describeRegisterContract } from './register.contract';
 import { describeSentCardsContract } from './sent-cards.contract';
 
 /**
  * The contract suites against Azure Storage Tables on a real Azurite, started
  * here on a free loopback port and stopped after. The register and the records
- * are not here: with STATE_STORE=azure they live in SharePoint (REGISTER_STORE=sharepoint).
+ * have no Tables adapter: with STATE_STORE=azure they live in SharePoint
+ * (REGISTER_STORE=sharepoint); the outbox in front of the register is here.
+ * The OutboxRegister's own suite runs on Tables in test/adapters/outbox.
  */
 let azurite: Azurite;
 beforeAll(async () => {
@@ -33,6 +39,12 @@ describeAuditLogContract('Azure Tables', one('audit'));
 describeConversationDirectoryContract('Azure Tables', one('conversations'));
 describeJobsContract('Azure Tables', one('jobs'));
 describeSentCardsContract('Azure Tables', one('sentCards') as OpenStore<SentCards>);
+
+// The outbox decorator, with its outbox in Tables, passes every call through while the register it wraps answers.
+describeRegisterContract('outbox in Azure Tables over memory', async () => {
+  const stores = await openAzureStores({ connection: { connectionString: azurite.connectionString }, prefix: freshPrefix() });
+  return { store: new OutboxRegister(new MemoryRegister(), stores.outbox, systemClock), close: () => stores.drop() };
+});
 
 describe('Azure Tables stores', () => {
   it('keep a draft whose answers are larger than one table property holds', async () => {

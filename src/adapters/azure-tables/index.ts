@@ -2,6 +2,7 @@ import { AzureAuditLog } from './azure-audit-log';
 import { AzureConversationDirectory } from './azure-conversations';
 import { AzureDrafts } from './azure-drafts';
 import { AzureJobs } from './azure-jobs';
+import { AzureOutbox } from './azure-outbox';
 import { AzureSentCards } from './azure-sent-cards';
 import { ensureTables, serviceClient, tableClient, unavailable, type TablesOptions } from './tables';
 
@@ -9,13 +10,15 @@ export { AzureAuditLog } from './azure-audit-log';
 export { AzureConversationDirectory } from './azure-conversations';
 export { AzureDrafts } from './azure-drafts';
 export { AzureJobs } from './azure-jobs';
+export { AzureOutbox } from './azure-outbox';
 export { AzureSentCards } from './azure-sent-cards';
 export type { TablesConnection, TablesOptions } from './tables';
 export { tablesOptionsFor } from './connect';
 
 /**
  * The state every instance shares, in Azure Storage Tables: drafts, conversation
- * references, sent cards, the audit log and the durable jobs. The tables are
+ * references, sent cards, the audit log, the durable jobs and the register
+ * outbox. The tables are
  * created if missing (the identity needs the Storage Table Data Contributor role).
  */
 export async function openAzureStores(options: TablesOptions) {
@@ -25,6 +28,7 @@ export async function openAzureStores(options: TablesOptions) {
     sentCards: tableClient(options, 'SentCards'),
     audit: tableClient(options, 'Audit'),
     jobs: tableClient(options, 'Jobs'),
+    outbox: tableClient(options, 'Outbox'),
   };
   await ensureTables(Object.values(tables));
   const service = serviceClient(options);
@@ -34,6 +38,8 @@ export async function openAzureStores(options: TablesOptions) {
     sentCards: new AzureSentCards(tables.sentCards),
     audit: new AzureAuditLog(tables.audit),
     jobs: new AzureJobs(tables.jobs),
+    /** Register writes kept while SharePoint is unreachable, drained by whichever instance gets there first. */
+    outbox: new AzureOutbox(tables.outbox),
     /** Readiness: the account answers (throws StoreUnavailableError if not). */
     async check(): Promise<void> {
       try {
