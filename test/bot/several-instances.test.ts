@@ -5,6 +5,8 @@ import { sharePointSettings } from '../../src/adapters/sharepoint';
 import { ConfigError, loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
 import { teamsUser } from '../doubles/teams-activity';
+import { proposalAnswers } from '../fixtures/builders';
+import { reachSummary } from './bot-under-test';
 import { Chat, textOf } from './chat';
 import { startSharedState, type SharedState } from './shared-state';
 
@@ -58,8 +60,8 @@ describe('two instances in one process on one Azurite and one SharePoint double'
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  function start(): Promise<RunningServer> {
-    const env = { ...shared.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', APPROVERS: 'aad-anne-approver' };
+  function start(extra: Record<string, string> = {}): Promise<RunningServer> {
+    const env = { ...shared.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'silent', APPROVERS: 'aad-anne-approver', ...extra };
     return startServer(loadConfig(env), { sharePoint: sharePointSettings(env) }).then((s) => (servers.push(s), s));
   }
 
@@ -95,5 +97,30 @@ describe('two instances in one process on one Azurite and one SharePoint double'
     } finally {
       shared.sharePoint.clearFaults();
     }
+  });
+
+  it('a proposal submitted through one instance while SharePoint is down is kept in the shared outbox: the other shows it, and it lands once', async () => {
+    const [a, b] = [await start({ OUTBOX_DRAIN_SECONDS: '1' }), await start({ OUTBOX_DRAIN_SECONDS: '1' })];
+    const user = teamsUser(shared.connector.url, { name: 'Olive Outage' });
+    const viaA = new Chat(() => a.url, shared.connector, user);
+    const viaB = new Chat(() => b.url, shared.connector, user);
+    const summary = await reachSummary(viaA, proposalAnswers({ name: 'Shared Outage Forum' }));
+    const itemsNamed = () => [...shared.sharePoint.site.list('Partnership Register').items.values()].filter((i) => i.values.get('Title') === 'Shared Outage Forum');
+
+    shared.sharePoint.injectFault({ status: 503, retryAfter: '0' });
+    try {
+      const submitted = await viaA.press(summary, 'Submit for approval');
+      expect(textOf(submitted.card)).toContain('your proposal is saved and will appear in the register shortly');
+      expect(textOf((await viaB.say('my partnerships')).card)).toContain('Shared Outage Forum');
+      expect(itemsNamed()).toHaveLength(0);
+    } finally {
+      shared.sharePoint.clearFaults();
+    }
+
+    const deadline = Date.now() + 10_000;
+    while (itemsNamed().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Both instances drain every second: a few more rounds, still one item.
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(itemsNamed()).toHaveLength(1);
   });
 });
