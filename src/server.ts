@@ -145,6 +145,8 @@ async function main(): Promise<void> {
   const running = await startServer(config, { logger, sharePoint });
   const stop = (signal: string) => {
     logger.info({ signal }, 'shutting down: no new turns; finishing those in flight');
+    // Whatever happens, gone a little after the grace period (App Service kills at its own limit anyway).
+    setTimeout(() => process.exit(1), (config.shutdownGraceSeconds + 5) * 1000).unref();
     running
       .close()
       .then(() => logger.info('stopped'))

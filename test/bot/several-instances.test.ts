@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { sharePointSettings } from '../../src/adapters/sharepoint';
 import { ConfigError, loadConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server';
+import { startTelemetry } from '../../src/telemetry';
 import { teamsUser } from '../doubles/teams-activity';
 import { proposalAnswers } from '../fixtures/builders';
 import { reachSummary } from './bot-under-test';
@@ -42,6 +43,10 @@ describe('STATE_STORE chooses where the shared state lives', () => {
   it('turns telemetry on only with APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
     expect(loadConfig({}).appInsightsConnectionString).toBeUndefined();
     expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=x' }).appInsightsConnectionString).toBe('InstrumentationKey=x');
+  });
+
+  it('starts no telemetry without a connection string (nothing leaves the machine)', async () => {
+    expect(await startTelemetry(undefined)).toBe(false);
   });
 });
 
