@@ -4,7 +4,7 @@ import { AzureDrafts } from './azure-drafts';
 import { AzureJobs } from './azure-jobs';
 import { AzureOutbox } from './azure-outbox';
 import { AzureSentCards } from './azure-sent-cards';
-import { ensureTables, serviceClient, tableClient, unavailable, type TablesOptions } from './tables';
+import { ensureTables, tableClient, unavailable, type TablesOptions } from './tables';
 
 export { AzureAuditLog } from './azure-audit-log';
 export { AzureConversationDirectory } from './azure-conversations';
@@ -31,7 +31,6 @@ export async function openAzureStores(options: TablesOptions) {
     outbox: tableClient(options, 'Outbox'),
   };
   await ensureTables(Object.values(tables));
-  const service = serviceClient(options);
   return {
     drafts: new AzureDrafts(tables.drafts),
     conversations: new AzureConversationDirectory(tables.conversations),
@@ -42,10 +41,11 @@ export async function openAzureStores(options: TablesOptions) {
     outbox: new AzureOutbox(tables.outbox),
     /** Readiness: the account answers (throws StoreUnavailableError if not). */
     async check(): Promise<void> {
+      // One small data-plane read, which the table data role allows (service properties may need more).
       try {
-        await service.getProperties();
+        await tables.jobs.listEntities({ queryOptions: { filter: "PartitionKey eq 'readyz'" } }).byPage({ maxPageSize: 1 }).next();
       } catch (err) {
-        throw unavailable(err, 'service');
+        throw unavailable(err, 'jobs');
       }
     },
     /** Tests: drops the tables (with a per-run prefix). */

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TableClient, TableServiceClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
+import { TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import type { TokenCredential } from '@azure/identity';
 import { StoreUnavailableError } from '../../domain/errors';
 
@@ -26,14 +26,6 @@ export function tableClient(options: TablesOptions, name: string): TableClient {
     return TableClient.fromConnectionString(connection.connectionString, tableName, { allowInsecureConnection: isLoopback(connection.connectionString) });
   }
   return new TableClient(connection.accountUrl, tableName, connection.credential);
-}
-
-export function serviceClient(options: TablesOptions): TableServiceClient {
-  const { connection } = options;
-  if ('connectionString' in connection) {
-    return TableServiceClient.fromConnectionString(connection.connectionString, { allowInsecureConnection: isLoopback(connection.connectionString) });
-  }
-  return new TableServiceClient(connection.accountUrl, connection.credential);
 }
 
 function isLoopback(connectionString: string): boolean {
