@@ -41,9 +41,12 @@ export function keyOf(value: string): string {
   return value.replace(/[^A-Za-z0-9\-_.:@]/g, (c) => `!${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A string property holds at most 64 KiB (32K UTF-16 characters): longer JSON is split over Json0, Json1, ... */
+/**
+ * A string property holds at most 64 KiB (32K UTF-16 characters): longer JSON is
+ * split over Json0, Json1, ...; an entity holds at most 1 MiB, hence 15 chunks.
+ */
 const CHUNK = 30_000;
-const MAX_CHUNKS = 30;
+const MAX_CHUNKS = 15;
 
 export function packJson(value: unknown): Record<string, string | number> {
   const json = JSON.stringify(value);
