@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharePointSettings } from '../../src/adapters/sharepoint';
@@ -24,6 +25,14 @@ describe('STATE_STORE chooses where the shared state lives', () => {
     expect(() => loadConfig({ STATE_STORE: 'azure', REGISTER_STORE: 'sqlite', AZURE_STORAGE_ACCOUNT_URL: AZURE.AZURE_STORAGE_ACCOUNT_URL })).toThrow(
       /REGISTER_STORE: .*cannot be shared by several instances/,
     );
+  });
+
+  it('the built server refuses to start with STATE_STORE=azure and the register in SQLite, saying why', () => {
+    if (!existsSync('dist/src/server.js')) throw new Error('dist/ is missing: `npm test` builds it first (npm run build)');
+    const env = { ...process.env, STATE_STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true', REGISTER_STORE: '' };
+    const run = spawnSync(process.execPath, ['dist/src/server.js'], { env, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/REGISTER_STORE: .*cannot be shared by several instances/);
   });
 
   it('needs the account url (managed identity) or a connection string (Azurite)', () => {
