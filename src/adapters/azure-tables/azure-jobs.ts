@@ -3,6 +3,11 @@ import type { Job, JobCounts, Jobs, JobSpec } from '../../ports/jobs';
 import { getOrUndefined, keyOf, listAll, statusOf, unavailable } from './tables';
 
 const PARTITION = 'job';
+/** A job's key, kept for ever so enqueue stays idempotent; its queue row goes once the job is done. */
+const KEY = 'k|';
+const QUEUE = 'q|';
+/** Every queue row and nothing else: RowKeys from 'q|' up to (not including) 'q}' ('}' follows '|'). */
+const OPEN_JOBS = odata`PartitionKey eq ${PARTITION} and RowKey ge 'q|' and RowKey lt 'q}'`;
 /** How many times an end (complete, retry, fail) re-reads after losing an ETag race before giving up. */
 const END_ATTEMPTS = 5;
 
@@ -27,28 +32,38 @@ interface JobEntity {
  * conditional replace on the ETag read with the job: of two instances claiming
  * the same job, one gets 412 and moves on, so a job is never leased twice.
  * Ending a job is conditional the same way, and only the lease holder may.
+ *
+ * One partition, two kinds of row: `k|<key>` marks a key as used (written with
+ * the job in one transaction, never removed: enqueue is idempotent for ever),
+ * `q|<key>` is the job while it is pending or failed; a done job's queue row is
+ * deleted, so claims and counts read a range of open jobs only, however many
+ * jobs have run before.
  */
 export class AzureJobs implements Jobs {
   constructor(private readonly table: TableClient) {}
 
   async enqueue(spec: JobSpec, now: Date): Promise<boolean> {
     const at = now.toISOString();
+    const job = {
+      partitionKey: PARTITION,
+      rowKey: QUEUE + keyOf(spec.key),
+      Key: spec.key,
+      Kind: spec.kind,
+      Payload: JSON.stringify(spec.payload),
+      State: 'pending',
+      RunAt: at,
+      Attempts: 0,
+      LeaseOwner: '',
+      LeaseUntil: '',
+      LastError: '',
+      CreatedAt: at,
+      UpdatedAt: at,
+    };
     try {
-      await this.table.createEntity<JobEntity & { partitionKey: string; rowKey: string }>({
-        partitionKey: PARTITION,
-        rowKey: keyOf(spec.key),
-        Key: spec.key,
-        Kind: spec.kind,
-        Payload: JSON.stringify(spec.payload),
-        State: 'pending',
-        RunAt: at,
-        Attempts: 0,
-        LeaseOwner: '',
-        LeaseUntil: '',
-        LastError: '',
-        CreatedAt: at,
-        UpdatedAt: at,
-      });
+      await this.table.submitTransaction([
+        ['create', { partitionKey: PARTITION, rowKey: KEY + keyOf(spec.key), Key: spec.key, CreatedAt: at }],
+        ['create', job],
+      ]);
       return true;
     } catch (err) {
       if (statusOf(err) === 409) return false;
@@ -59,8 +74,8 @@ export class AzureJobs implements Jobs {
   async claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<Job[]> {
     const at = now.toISOString();
     const until = new Date(now.getTime() + leaseMs).toISOString();
-    const due = (await this.pending(odata`PartitionKey eq ${PARTITION} and State eq 'pending' and RunAt le ${at}`))
-      .filter((e) => e.LeaseUntil === '' || e.LeaseUntil <= at)
+    const due = (await this.open())
+      .filter((e) => e.State === 'pending' && e.RunAt <= at && (e.LeaseUntil === '' || e.LeaseUntil <= at))
       .sort((a, b) => (a.RunAt < b.RunAt ? -1 : a.RunAt > b.RunAt ? 1 : 0));
     const claimed: Job[] = [];
     for (const entity of due) {
@@ -85,12 +100,12 @@ export class AzureJobs implements Jobs {
   }
 
   async counts(): Promise<JobCounts> {
-    const open = await this.pending(odata`PartitionKey eq ${PARTITION} and (State eq 'pending' or State eq 'failed')`);
+    const open = await this.open();
     return { pending: open.filter((e) => e.State === 'pending').length, failed: open.filter((e) => e.State === 'failed').length };
   }
 
   async nextDue(): Promise<string | undefined> {
-    const open = await this.pending(odata`PartitionKey eq ${PARTITION} and State eq 'pending'`);
+    const open = (await this.open()).filter((e) => e.State === 'pending');
     const times = open.map((e) => (e.LeaseUntil !== '' && e.LeaseUntil > e.RunAt ? e.LeaseUntil : e.RunAt)).sort();
     return times[0];
   }
@@ -98,10 +113,24 @@ export class AzureJobs implements Jobs {
   /** Only the worker holding the lease ends a job; a late end from a worker whose lease was taken over changes nothing. */
   private async end(key: string, worker: string, change: Partial<JobEntity>): Promise<void> {
     for (let i = 0; i < END_ATTEMPTS; i++) {
-      const entity = await getOrUndefined<JobEntity>(this.table, PARTITION, keyOf(key));
+      const entity = await getOrUndefined<JobEntity>(this.table, PARTITION, QUEUE + keyOf(key));
       if (!entity || entity.LeaseOwner !== worker || entity.State !== 'pending') return;
-      const won = await this.replaceIfUnchanged(entity, { ...change, LeaseOwner: '', LeaseUntil: '', UpdatedAt: new Date().toISOString() });
+      const won =
+        change.State === 'done'
+          ? await this.deleteIfUnchanged(entity)
+          : await this.replaceIfUnchanged(entity, { ...change, LeaseOwner: '', LeaseUntil: '', UpdatedAt: new Date().toISOString() });
       if (won) return;
+    }
+  }
+
+  private async deleteIfUnchanged(entity: JobEntity & { etag: string; rowKey?: string }): Promise<boolean> {
+    try {
+      await this.table.deleteEntity(PARTITION, entity.rowKey!, { etag: entity.etag });
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 412) return false;
+      if (statusOf(err) === 404) return true;
+      throw unavailable(err, 'jobs');
     }
   }
 
@@ -117,7 +146,8 @@ export class AzureJobs implements Jobs {
     }
   }
 
-  private pending(filter: string) {
-    return listAll<JobEntity>(this.table, filter);
+  /** The queue rows: pending and failed jobs. */
+  private open() {
+    return listAll<JobEntity>(this.table, OPEN_JOBS);
   }
 }
