@@ -4,14 +4,13 @@ import type { TurnContext } from 'botbuilder';
 import { foreignActivity } from './bot/activity-guard';
 import type { Request, Response } from 'restify';
 import { ConfigRouting } from './adapters/approvals/config-routing';
-import { GraphManagerRouting } from './adapters/approvals/graph-manager-routing';
-import { graphToken } from './adapters/approvals/graph-token';
 import { TeamsNotifier } from './adapters/teams/teams-notifier';
 import { createBot } from './bot/application';
 import { BackgroundTasks } from './bot/background';
 import type { Config } from './config';
 import type { Journey } from './domain/journey';
 import type { Logger } from './logger';
+import type { ApprovalRouting } from './ports/approval-routing';
 import type { AuditLog } from './ports/audit-log';
 import type { Clock } from './ports/clock';
 import type { ConversationDirectory } from './ports/conversation-directory';
@@ -44,20 +43,31 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /** Who decides a proposal; chosen by compose() from APPROVAL_ROUTE (config routing when absent). */
+  readonly routing?: ApprovalRouting;
 }
 
 export interface BuiltApp {
   readonly adapter: TeamsAdapter;
   readonly bot: Application<TurnState>;
+  /** Handles one POST /api/messages (auth, then the turn); answers 503 once `stop` has begun. */
+  handle(req: Request, res: Response): Promise<void>;
+  /** Starts running the durable jobs (and what an earlier process or instance left). */
+  start(): void;
+  /**
+   * Stops taking new turns, lets the turns in flight and the work they started
+   * finish (up to `graceMs`), then stops the job worker, which hands back the
+   * leases of claimed jobs it has not begun.
+   */
+  stop(graceMs?: number): Promise<void>;
   /** Resolves when the work started after answering (notifications) has finished. */
   idle(): Promise<void>;
-  /** Handles one POST /api/messages (auth, then the turn). */
-  process(req: Request, res: Response): Promise<void>;
   /** The turn after authentication: the tenant and channel checks, then the bot. */
   runTurn(context: TurnContext): Promise<void>;
-  /** Starts running the durable jobs (and what an earlier process left); stopWork waits for the one running. */
-  startWork(): void;
-  stopWork(): Promise<void>;
+  /** How many requests are being handled now. */
+  inFlight(): number;
+  /** Whether `stop` has begun (readiness answers 503 from then on). */
+  stopping(): boolean;
 }
 
 function adapterFor(config: Config): TeamsAdapter {
@@ -87,10 +97,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     adapter,
     notifier,
     background,
-    routing:
-      config.approvals.route === 'manager'
-        ? new GraphManagerRouting(config.approvals, { baseUrl: config.approvals.graphBaseUrl, token: graphToken(config.approvals.graphBaseUrl) }, deps.logger)
-        : new ConfigRouting(config.approvals),
+    routing: deps.routing ?? new ConfigRouting(config.approvals),
     registerOwners: config.approvals.registerOwners,
     reviewIntervalMonths: config.approvals.reviewIntervalMonths,
     fundingThreshold: config.fundingThreshold,
@@ -102,19 +109,59 @@ export function createApp(deps: AppDeps): BuiltApp {
   worker = new JobWorker(deps.jobs, deps.clock, deps.logger, { 'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload), 'announce-decision': (payload) => deliverDecision(botDeps, payload) }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
   const bot = createBot(botDeps);
   const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
+  const turns = new Set<Promise<void>>();
+  let stopping: Promise<void> | undefined;
+  const idle = async (): Promise<void> => {
+    await background.idle();
+    await worker.idle();
+    await background.idle();
+  };
   return {
     adapter,
     bot,
-    idle: async () => {
-      await background.idle();
-      await worker.idle();
-      await background.idle();
-    },
-    startWork: () => worker.start(),
-    stopWork: () => worker.stop(),
-    process: (req, res) => adapter.process(req, res as never, (context) => runTurn(context)),
+    idle,
+    start: () => worker.start(),
+    stop: (graceMs = config.shutdownGraceSeconds * 1000) => (stopping ??= stop(graceMs)),
+    handle,
     runTurn,
+    inFlight: () => turns.size,
+    stopping: () => stopping !== undefined,
   };
+
+  async function handle(req: Request, res: Response): Promise<void> {
+    const body = req.body as { id?: unknown; type?: unknown } | undefined;
+    const activityId = body?.id;
+    if (stopping) {
+      res.header('Retry-After', '1');
+      res.header('Connection', 'close');
+      res.send(503, { error: 'Shutting down' });
+      deps.logger.info({ activityId }, 'turn refused: shutting down');
+      return;
+    }
+    const started = Date.now();
+    const turn = adapter.process(req, res as never, (context) => runTurn(context));
+    turns.add(turn);
+    try {
+      await turn;
+      // Ids and timings only: no names, no answers.
+      deps.logger.info({ activityId, type: body?.type, status: res.statusCode, ms: Date.now() - started }, 'turn handled');
+    } finally {
+      turns.delete(turn);
+    }
+  }
+
+  /** Waits for what is in flight, at most graceMs in all; the job worker then stops between jobs. */
+  async function stop(graceMs: number): Promise<void> {
+    const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), graceMs).unref());
+    const drained = (async () => {
+      while (turns.size > 0) await Promise.allSettled([...turns]);
+      await background.idle();
+      return 'done' as const;
+    })();
+    const outcome = await Promise.race([drained, deadline]);
+    if (outcome === 'late') deps.logger.warn({ turns: turns.size }, 'shutdown: turns still running after the grace period');
+    await Promise.race([worker!.stop(), deadline]);
+  }
 
   /** After authentication: anything not from a person in our Teams tenant is answered without doing anything. */
   async function runTurn(context: TurnContext): Promise<void> {

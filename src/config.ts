@@ -40,6 +40,29 @@ export interface Config {
   readonly peopleDirectory: 'graph' | 'local';
   /** How long a claimed job is one process's: a job whose process died is run again after this. */
   readonly jobLeaseSeconds: number;
+  /**
+   * Where the state every instance must share lives (drafts, conversation references, sent cards,
+   * the audit log, the jobs): `sqlite` (embedded, one process per DATA_DIR) or `azure` (Storage Tables).
+   */
+  readonly stateStore: 'sqlite' | 'azure';
+  /** STATE_STORE=azure only. */
+  readonly azureStorage?: AzureStorageSettings;
+  /** Application Insights through OpenTelemetry; telemetry is off when absent. */
+  readonly appInsightsConnectionString?: string;
+  /** On SIGTERM, how long turns and jobs in flight may take to finish before the process exits. */
+  readonly shutdownGraceSeconds: number;
+}
+
+/** Either the account's table endpoint with a managed identity, or a connection string (Azurite). */
+export interface AzureStorageSettings {
+  /** https://<account>.table.core.windows.net (AZURE_STORAGE_ACCOUNT_URL). */
+  readonly accountUrl?: string;
+  /** AZURE_STORAGE_CONNECTION_STRING: for Azurite; never needed in Azure. */
+  readonly connectionString?: string;
+  /** AZURE_CLIENT_ID: the user-assigned managed identity that holds the table data role. */
+  readonly clientId?: string;
+  /** AZURE_TABLES_PREFIX: table names start with it (letters and digits), so deployments can share an account. */
+  readonly tablePrefix: string;
 }
 
 export interface ApprovalSettings {
@@ -154,6 +177,32 @@ function peopleDirectory(env: Env, hasIdentity: boolean): Config['peopleDirector
   return value;
 }
 
+function stateStore(env: Env, register: Config['registerStore']): Pick<Config, 'stateStore' | 'azureStorage'> {
+  const value = env.STATE_STORE?.trim() || 'sqlite';
+  if (value !== 'sqlite' && value !== 'azure') throw new ConfigError('STATE_STORE', `must be sqlite or azure, got "${value}"`);
+  if (value === 'sqlite') return { stateStore: 'sqlite' };
+  if (register === 'sqlite') {
+    throw new ConfigError(
+      'REGISTER_STORE',
+      'is sqlite (the default) but STATE_STORE=azure: a register in one instance\'s SQLite file cannot be shared by several instances. Set REGISTER_STORE=sharepoint with the SharePoint settings, or STATE_STORE=sqlite for a single process',
+    );
+  }
+  const accountUrl = env.AZURE_STORAGE_ACCOUNT_URL?.trim() || undefined;
+  const connectionString = env.AZURE_STORAGE_CONNECTION_STRING?.trim() || undefined;
+  if (!accountUrl && !connectionString) {
+    throw new ConfigError('AZURE_STORAGE_ACCOUNT_URL', 'is required with STATE_STORE=azure (https://<account>.table.core.windows.net, reached with the managed identity), or AZURE_STORAGE_CONNECTION_STRING for Azurite');
+  }
+  if (accountUrl && !/^https:\/\/[^/\s]+\/?$/i.test(accountUrl) && !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/[^\s]*$/i.test(accountUrl)) {
+    throw new ConfigError('AZURE_STORAGE_ACCOUNT_URL', `must be the account's table endpoint, https://<account>.table.core.windows.net, got "${accountUrl}"`);
+  }
+  const tablePrefix = env.AZURE_TABLES_PREFIX?.trim() || 'pr';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,19}$/.test(tablePrefix)) throw new ConfigError('AZURE_TABLES_PREFIX', `must be 1-20 letters or digits, starting with a letter, got "${tablePrefix}"`);
+  return {
+    stateStore: 'azure',
+    azureStorage: Object.freeze({ accountUrl, connectionString: accountUrl ? undefined : connectionString, clientId: env.AZURE_CLIENT_ID?.trim() || undefined, tablePrefix }),
+  };
+}
+
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const threshold = Number(env.SIGNIFICANT_FUNDING_THRESHOLD ?? '50000');
@@ -168,7 +217,11 @@ export function loadConfig(env: Env): Config {
       `is "${host}", but without MicrosoftAppId the bot accepts unsigned requests, so it listens on loopback only. For a local run leave HOST unset (127.0.0.1); to serve other machines set MicrosoftAppId, MicrosoftAppTenantId and APPROVERS`,
     );
   }
+  const register = registerStore(env);
   return Object.freeze({
+    ...stateStore(env, register),
+    appInsightsConnectionString: env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim() || undefined,
+    shutdownGraceSeconds: integer(env, 'SHUTDOWN_GRACE_SECONDS', 10, 0, 120),
     production,
     host,
     port: integer(env, 'PORT', 3978, 0, 65535),
@@ -180,7 +233,7 @@ export function loadConfig(env: Env): Config {
     organisation: env.ORGANISATION_NAME?.trim() || 'Organisation',
     botServiceUrl: env.BOT_SERVICE_URL?.trim() || 'https://smba.trafficmanager.net/teams/',
     approvals: Object.freeze(approvalSettings(env, production, !bot && isLoopbackHost(host))),
-    registerStore: registerStore(env),
+    registerStore: register,
     outboxDrainSeconds: integer(env, 'OUTBOX_DRAIN_SECONDS', 30, 1, 3600),
     registerBreakSeconds: integer(env, 'REGISTER_BREAK_SECONDS', 30, 0, 600),
     peopleDirectory: peopleDirectory(env, bot !== undefined),

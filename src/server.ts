@@ -1,27 +1,19 @@
-import { join } from 'node:path';
 import * as restify from 'restify';
-import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
-import { randomIds, systemClock } from './adapters/system';
-import { openSharePointRegisters, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
-import { InstanceLockedError, lockDataDir, openSqliteStores } from './adapters/sqlite';
+import type { SharePointSettings } from './adapters/sharepoint';
+import { sharePointSettings } from './adapters/sharepoint';
+import { InstanceLockedError } from './adapters/sqlite';
 import { shapeProblem } from './bot/activity-guard';
-import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
-import { graphToken } from './adapters/approvals/graph-token';
-
-/** The Agents Playground's config at the project's root: its mock users are the people of a local run. */
-const PLAYGROUND_CONFIG = '.m365agentsplayground.yml';
-import { createApp, type AppDeps, type BuiltApp } from './app';
+import { compose, type Composition } from './compose';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Clock } from './ports/clock';
-import type { Records } from './ports/records';
-import type { Register } from './ports/register';
-import { loadFlows, loadProposalJourney } from './questionnaires';
+import { startTelemetry } from './telemetry';
 
 export interface RunningServer {
   readonly url: string;
   /** Resolves once work started after answering (notifications) has finished. */
   idle(): Promise<void>;
+  /** Stops taking turns, finishes those in flight (up to SHUTDOWN_GRACE_SECONDS), releases leases, stops listening. */
   close(): Promise<void>;
 }
 
@@ -39,7 +31,8 @@ function refuseEncodings(req: restify.Request, res: restify.Response, next: rest
   return next();
 }
 
-function buildServer(config: Config, built: BuiltApp, logger: Logger): restify.Server {
+function buildServer(config: Config, composition: Composition, logger: Logger): restify.Server {
+  const built = composition.app;
   const server = restify.createServer({ name: 'partnership-register', handleUncaughtExceptions: false });
   server.server.requestTimeout = 30_000;
   server.server.headersTimeout = 15_000;
@@ -53,15 +46,28 @@ function buildServer(config: Config, built: BuiltApp, logger: Logger): restify.S
       return;
     }
     try {
-      await built.process(req, res);
+      await built.handle(req, res);
     } catch (err) {
       logger.error({ err, activityId: req.body?.id }, 'request failed');
       if (!res.headersSent) res.send(500, { error: 'Internal error' });
     }
   });
-  server.get('/health', (_req, res, next) => {
+  // Liveness: the process is up and serving HTTP (also while shutting down, so it is not restarted mid-drain).
+  const alive: restify.RequestHandler = (_req, res, next) => {
     res.send(200, { status: 'ok' });
     return next();
+  };
+  server.get('/healthz', alive);
+  server.get('/health', alive);
+  // Readiness: every store answers; 503 names the one that did not (and while shutting down).
+  server.get('/readyz', async (_req, res) => {
+    if (composition.app.stopping()) {
+      res.send(503, { status: 'stopping' });
+      return;
+    }
+    const { ready, stores } = await composition.ready();
+    if (!ready) logger.warn({ stores }, 'not ready: a store is unreachable');
+    res.send(ready ? 200 : 503, { status: ready ? 'ready' : 'unavailable', stores });
   });
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: Error & { statusCode?: number }, callback: () => void) => {
     if ((err.statusCode ?? 500) >= 500) logger.error({ err, url: req.url }, 'request error');
@@ -72,80 +78,51 @@ function buildServer(config: Config, built: BuiltApp, logger: Logger): restify.S
   return server;
 }
 
-/** Builds the app on the embedded SQLite store and listens: the only place with start-up side effects. */
 export interface ServerOptions {
   readonly logger?: Logger;
   /** Tests stand on a chosen day. */
   readonly clock?: Clock;
-  /** Keep the register in SharePoint (REGISTER_STORE=sharepoint); drafts and the rest stay in SQLite. */
+  /** Keep the register in SharePoint (REGISTER_STORE=sharepoint). */
   readonly sharePoint?: SharePointSettings;
 }
 
+/** compose(config), then listen: the only place with start-up side effects. */
 export async function startServer(config: Config, options: ServerOptions = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const lock = lockDataDir(config.dataDir);
-  let stores: ReturnType<typeof openSqliteStores>;
-  try {
-    stores = openSqliteStores(join(config.dataDir, 'register.sqlite'));
-  } catch (err) {
-    lock.release();
-    throw err;
-  }
-  const clock = options.clock ?? systemClock;
-  let register: Register = stores.register;
-  let records: Records = stores.records;
-  let stopDrain: (() => Promise<void>) | undefined;
-  try {
-    if (options.sharePoint) {
-      // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
-      // People's turns use the interactive client (gives up within about 6 s); the drain uses the patient background one.
-      const { interactive, background, records: sharePointRecords } = await openSharePointRegisters(options.sharePoint, logger);
-      records = sharePointRecords;
-      const outbox = new OutboxRegister(interactive, stores.outbox, clock, logger, config.registerBreakSeconds * 1000, background);
-      register = outbox;
-      stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
-    }
-  } catch (err) {
-    stores.close();
-    lock.release();
-    throw err;
-  }
-  const people = new DirectoryPeople(stores.conversations, {
-    graph: config.peopleDirectory === 'graph' ? { baseUrl: config.approvals.graphBaseUrl, token: graphToken(config.approvals.graphBaseUrl) } : undefined,
-    // Locally, the people the Playground's picker offers (its committed mock users).
-    mockUsers: config.peopleDirectory === 'local' ? playgroundUsers(PLAYGROUND_CONFIG, logger) : [],
-    logger,
-  });
-  const deps: AppDeps = { config, journey: loadProposalJourney({ fundingThreshold: config.fundingThreshold }), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
-  const built = createApp(deps);
-  built.startWork();
-  const server = buildServer(config, built, logger);
+  const composition = await compose(config, { logger, clock: options.clock, sharePoint: options.sharePoint });
+  const built = composition.app;
+  built.start();
+  const server = buildServer(config, composition, logger);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
-    await built.stopWork();
-    await stopDrain?.();
-    stores.close();
-    lock.release();
+    await built.stop(0);
+    await composition.close();
     throw err;
   }
   const address = server.address();
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
-  logger.info({ url: `${url}/api/messages`, mode: config.bot ? 'authenticated' : 'local (anonymous)', dataDir: config.dataDir }, 'bot listening');
+  logger.info(
+    { url: `${url}/api/messages`, mode: config.bot ? 'authenticated' : 'local (anonymous)', state: config.stateStore, register: config.registerStore, dataDir: config.stateStore === 'sqlite' ? config.dataDir : undefined },
+    'bot listening',
+  );
+  let closing: Promise<void> | undefined;
   return {
     url,
     idle: () => built.idle(),
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await built.idle();
-      await built.stopWork();
-      await stopDrain?.();
-      stores.close();
-      lock.release();
-    },
+    close: () =>
+      (closing ??= (async () => {
+        // New turns get 503 at once; the socket stays open until those in flight have their answers.
+        await built.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.server.closeIdleConnections?.();
+        });
+        await composition.close();
+      })()),
   };
 }
 
@@ -163,10 +140,18 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.logLevel);
+  if (await startTelemetry(config.appInsightsConnectionString)) logger.info('telemetry sent to Application Insights');
   process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   const running = await startServer(config, { logger, sharePoint });
-  const stop = () => {
-    running.close().finally(() => process.exit(0));
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down: no new turns; finishing those in flight');
+    // Whatever happens, gone a little after the grace period (App Service kills at its own limit anyway).
+    setTimeout(() => process.exit(1), (config.shutdownGraceSeconds + 5) * 1000).unref();
+    running
+      .close()
+      .then(() => logger.info('stopped'))
+      .catch((err) => logger.error({ err }, 'shutdown failed'))
+      .finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -108,8 +108,25 @@ export class JobWorker {
         return;
       }
       if (claimed.length === 0) return;
-      for (const job of claimed) await this.runOne(job);
+      for (const [i, job] of claimed.entries()) {
+        if (this.stopped) return this.release(claimed.slice(i));
+        await this.runOne(job);
+      }
+      if (this.stopped) return;
     }
+  }
+
+  /** Shutting down: jobs claimed but not begun are handed back at once, not left leased until the lease runs out. */
+  private async release(jobs: readonly Job[]): Promise<void> {
+    const now = this.clock.now();
+    for (const job of jobs) {
+      try {
+        await this.jobs.retry(job.key, this.options.workerId, now, 'lease released at shutdown');
+      } catch (err) {
+        this.logger.warn({ err, job: job.key }, 'lease not released: the job runs again when it ends');
+      }
+    }
+    if (jobs.length > 0) this.logger.info({ released: jobs.length }, 'shutdown: leases of jobs not begun released');
   }
 
   private async runOne(job: Job): Promise<void> {

@@ -17,6 +17,19 @@ export function describeJobsContract(name: string, open: OpenStore<Jobs>): void 
       expect(await jobs().claim('w1', T0, 1000, 10)).toEqual([{ ...job('a'), attempts: 1 }]);
     });
 
+    it('keeps a key used once the job is done or failed: enqueueing it again adds nothing', async () => {
+      await jobs().enqueue(job('a'), T0);
+      await jobs().enqueue(job('b'), T0);
+      await jobs().claim('w1', T0, 30_000, 10);
+      await jobs().complete('a', 'w1');
+      await jobs().fail('b', 'w1', 'gave up');
+      expect(await jobs().enqueue(job('a'), at(1000))).toBe(false);
+      expect(await jobs().enqueue(job('b'), at(1000))).toBe(false);
+      expect(await jobs().counts()).toEqual({ pending: 0, failed: 1 });
+      expect(await jobs().claim('w2', at(60_000), 30_000, 10)).toEqual([]);
+      expect(await jobs().nextDue()).toBeUndefined();
+    });
+
     it('hands a due job to one worker under a lease; another worker gets it only when the lease has ended', async () => {
       await jobs().enqueue(job('a'), T0);
       expect(await jobs().claim('w1', T0, 30_000, 10)).toHaveLength(1);

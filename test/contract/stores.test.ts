@@ -11,6 +11,7 @@ import type { Drafts } from '../../src/ports/drafts';
 import type { Jobs } from '../../src/ports/jobs';
 import type { Records } from '../../src/ports/records';
 import type { Register } from '../../src/ports/register';
+import type { SentCards } from '../../src/ports/sent-cards';
 import { aConversation, aDraft, anAuditEntry, aPartnership } from '../fixtures/builders';
 import { describeAuditLogContract } from './audit-log.contract';
 import { describeConversationDirectoryContract } from './conversation-directory.contract';
@@ -19,6 +20,7 @@ import type { OpenStore } from './open-store';
 import { describeJobsContract } from './jobs.contract';
 import { describeRecordsContract } from './records.contract';
 import { describeRegisterContract } from './register.contract';
+import { describeSentCardsContract } from './sent-cards.contract';
 
 interface Stores {
   readonly drafts: Drafts;
@@ -27,6 +29,7 @@ interface Stores {
   readonly conversations: ConversationDirectory;
   readonly records: Records;
   readonly jobs: Jobs;
+  readonly sentCards: SentCards;
   close(): void;
 }
 
@@ -60,6 +63,7 @@ for (const { name, open } of implementations) {
   describeConversationDirectoryContract(name, one(open, 'conversations'));
   describeRecordsContract(name, one(open, 'records'));
   describeJobsContract(name, one(open, 'jobs'));
+  describeSentCardsContract(name, one(open, 'sentCards'));
 }
 
 // The outbox decorator passes every call through while the register it wraps answers.

@@ -87,6 +87,14 @@ export interface BotConnectorDouble {
    * `{error:{code,message}}` like the service's) and headers. Faults queue in order.
    */
   failNext(status: number, body?: unknown, headers?: Record<string, string>, options?: FaultOptions): void;
+  /**
+   * Makes the next matching request(s) wait `ms` before the double handles them, as a
+   * slow service would. A request whose sender went away meanwhile (a killed bot) is
+   * dropped: nothing is recorded for it.
+   */
+  delayNext(ms: number, options?: FaultOptions): void;
+  /** How many requests are waiting in a `delayNext` delay now. */
+  delayed(): number;
   /** What GET .../members/{userId} answers for this user (otherwise a member is made up from the id). */
   setMember(member: TeamsMember): void;
   /** Forgets recorded traffic and pending faults. */
@@ -163,6 +171,8 @@ export async function startBotConnector(): Promise<BotConnectorDouble> {
   const unmatched: RecordedRequest[] = [];
   const members = new Map<string, TeamsMember>();
   let faults: PendingFault[] = [];
+  let delays: { ms: number; remaining: number; match?: FaultOptions['match'] }[] = [];
+  let delayedNow = 0;
   let waiters: Waiter[] = [];
 
   const record = (activity: RecordedActivity): void => {
@@ -192,6 +202,16 @@ export async function startBotConnector(): Promise<BotConnectorDouble> {
       requests.push(entry);
       return entry;
     };
+
+    const delay = delays.find((d) => !d.match || d.match({ method, path, body }));
+    if (delay) {
+      delay.remaining -= 1;
+      if (delay.remaining <= 0) delays = delays.filter((d) => d !== delay);
+      delayedNow += 1;
+      await new Promise((r) => setTimeout(r, delay.ms).unref());
+      delayedNow -= 1;
+      if (res.destroyed || req.socket.destroyed) return;
+    }
 
     const fault = takeFault(method, path, body);
     if (fault) {
@@ -277,6 +297,10 @@ export async function startBotConnector(): Promise<BotConnectorDouble> {
       const fallback = { error: { code: `InjectedHttp${status}`, message: 'Fault injected by the Bot Connector double.' } };
       faults.push({ status, body: body ?? fallback, headers, remaining: options.times ?? 1, match: options.match });
     },
+    delayNext(ms, options = {}) {
+      delays.push({ ms, remaining: options.times ?? 1, match: options.match });
+    },
+    delayed: () => delayedNow,
     setMember(member) {
       members.set(member.id, member);
     },
@@ -286,6 +310,7 @@ export async function startBotConnector(): Promise<BotConnectorDouble> {
       conversations.length = 0;
       unmatched.length = 0;
       faults = [];
+      delays = [];
     },
     close() {
       return new Promise<void>((resolve) => {

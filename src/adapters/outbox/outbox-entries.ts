@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { sequenceOf } from '../../domain/approval';
 import { StoreUnavailableError } from '../../domain/errors';
 import { PENDING_SYNC_ETAG_PREFIX, type NewPartnership, type Partnership } from '../../domain/records';
-import type { OutboxEntry, OutboxKind } from '../sqlite/sqlite-outbox';
+import type { OutboxEntry, OutboxKind } from './outbox-store';
 
 /** What the outbox reports (conflicts, renumberings, a drain's result) and the small rules its register applies to entries. */
 

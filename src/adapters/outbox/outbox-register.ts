@@ -5,7 +5,7 @@ import { isPendingSync, type NewPartnership, type Partnership } from '../../doma
 import type { Logger } from '../../logger';
 import type { Clock } from '../../ports/clock';
 import type { Register } from '../../ports/register';
-import type { OutboxEntry, SqliteOutbox } from '../sqlite/sqlite-outbox';
+import type { OutboxEntry, OutboxStore } from './outbox-store';
 import {
   higherReference,
   isUnavailable,
@@ -83,7 +83,7 @@ export class OutboxRegister implements Register {
 
   constructor(
     private readonly inner: Register,
-    private readonly outbox: SqliteOutbox,
+    private readonly outbox: OutboxStore,
     private readonly clock: Clock,
     private readonly logger?: Logger,
     /** How long a person's turns skip an unreachable register (0 turns the breaker off). */
@@ -98,9 +98,9 @@ export class OutboxRegister implements Register {
   }
 
   async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
-    const queued = this.outbox.pendingCreate(idempotencyKey);
+    const queued = await this.outbox.pendingCreate(idempotencyKey);
     if (queued) return stateOf(queued);
-    if (this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
+    if (await this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
     try {
       return this.seen(await this.guarded((r) => r.create(partnership, idempotencyKey)));
     } catch (err) {
@@ -110,7 +110,7 @@ export class OutboxRegister implements Register {
   }
 
   async get(id: string): Promise<Partnership | undefined> {
-    const latest = this.latestPending(id);
+    const latest = await this.latestPending(id);
     if (latest) return stateOf(latest);
     try {
       const found = await this.guarded((r) => r.get(id));
@@ -125,7 +125,7 @@ export class OutboxRegister implements Register {
   }
 
   async update(partnership: Partnership): Promise<Partnership> {
-    if (this.latestPending(partnership.id)) return this.queueUpdate(partnership);
+    if (await this.latestPending(partnership.id)) return this.queueUpdate(partnership);
     // A pending etag whose write has since been made is stale, like any etag the register never issued.
     if (isPendingSync(partnership)) throw new VersionConflictError('partnership', partnership.id);
     try {
@@ -151,7 +151,7 @@ export class OutboxRegister implements Register {
   /** The highest reference of the year among the pending writes and the register read through `via`. */
   private async latestReferenceVia(via: (call: (r: Register) => Promise<string | undefined>) => Promise<string | undefined>, year: number): Promise<string | undefined> {
     let best: string | undefined;
-    for (const p of this.pendingStates().values()) best = higherReference(best, p.reference, year);
+    for (const p of (await this.pendingStates()).values()) best = higherReference(best, p.reference, year);
     try {
       const stored = await via((r) => r.latestReference(year));
       this.noteReference(stored);
@@ -191,8 +191,8 @@ export class OutboxRegister implements Register {
   }
 
   /** Writes the register refused because the item changed meanwhile: kept for a person to resolve. */
-  conflicts(): OutboxConflict[] {
-    return this.outbox.conflicts().map((e) => ({
+  async conflicts(): Promise<OutboxConflict[]> {
+    return (await this.outbox.conflicts()).map((e) => ({
       seq: e.seq,
       kind: e.kind,
       subjectId: e.subjectId,
@@ -209,67 +209,67 @@ export class OutboxRegister implements Register {
     return this.renumberings.map((r) => ({ ...r }));
   }
 
-  pendingWrites(): number {
-    return this.outbox.pending().length;
+  async pendingWrites(): Promise<number> {
+    return (await this.outbox.pending()).length;
   }
 
   private now(): string {
     return this.clock.now().toISOString();
   }
 
-  private latestPending(id: string): OutboxEntry | undefined {
-    return this.outbox.pendingOf(id).at(-1);
+  private async latestPending(id: string): Promise<OutboxEntry | undefined> {
+    return (await this.outbox.pendingOf(id)).at(-1);
   }
 
   /** The state each item with pending writes will have, by id. */
-  private pendingStates(): Map<string, Partnership> {
+  private async pendingStates(): Promise<Map<string, Partnership>> {
     const states = new Map<string, Partnership>();
-    for (const entry of this.outbox.pending()) states.set(entry.subjectId, stateOf(entry));
+    for (const entry of await this.outbox.pending()) states.set(entry.subjectId, stateOf(entry));
     return states;
   }
 
-  private queueCreate(partnership: NewPartnership, idempotencyKey: string, cause: unknown): Partnership {
-    const entry = this.outbox.transaction(() => {
-      const earlier = this.outbox.pendingCreate(idempotencyKey);
-      if (earlier) return earlier;
-      if (this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
-      return this.outbox.add({ kind: 'create', partnership, idempotencyKey, at: this.now() });
+  private async queueCreate(partnership: NewPartnership, idempotencyKey: string, cause: unknown): Promise<Partnership> {
+    const entry = await this.outbox.change(partnership.id, idempotencyKey, (pending, earlier) => {
+      if (earlier) return { keep: earlier };
+      if (pending.length > 0) throw new DuplicateError('partnership', `id ${partnership.id}`);
+      return { add: { kind: 'create', partnership, idempotencyKey, at: this.now() } };
     });
     this.logger?.warn({ subjectId: partnership.id, seq: entry.seq, err: reasonOf(cause) }, 'register unreachable: the new item is kept in the outbox');
     return stateOf(entry);
   }
 
-  /** Synchronous from check to write, so two turns cannot both base a write on the same state. */
-  private queueUpdate(partnership: Partnership, cause?: unknown): Partnership {
-    const entry = this.outbox.transaction(() => {
-      this.refuseTakenReference(partnership);
-      const latest = this.latestPending(partnership.id);
+  /** One atomic step of the outbox from check to write, so two turns (or instances) cannot both base a write on the same state. */
+  private async queueUpdate(partnership: Partnership, cause?: unknown): Promise<Partnership> {
+    const others = await this.pendingStates();
+    const entry = await this.outbox.change(partnership.id, undefined, (pending) => {
+      this.refuseTakenReference(partnership, others);
+      const latest = pending.at(-1);
       const at = this.now();
       if (!latest) {
         const known = this.lastSeen.get(partnership.id);
         if (isPendingSync(partnership) || (known && known.etag !== partnership.etag)) throw new VersionConflictError('partnership', partnership.id);
-        return this.outbox.add({ kind: 'update', partnership, baseEtag: partnership.etag, at });
+        return { add: { kind: 'update', partnership, baseEtag: partnership.etag, at } };
       }
       if (partnership.etag !== pendingEtagOf(latest)) throw new VersionConflictError('partnership', partnership.id);
       // A pending create stays as it was sent, so its replay can tell an earlier landing of it from someone's edit.
-      if (latest.kind === 'create') return this.outbox.add({ kind: 'update', partnership, baseEtag: pendingEtagOf(latest), at });
-      return this.outbox.revise(latest.seq, partnership, at);
+      if (latest.kind === 'create') return { add: { kind: 'update', partnership, baseEtag: pendingEtagOf(latest), at } };
+      return { revise: { seq: latest.seq, partnership, at } };
     });
     this.logger?.warn({ subjectId: partnership.id, seq: entry.seq, revision: entry.revision, err: cause && reasonOf(cause) }, 'register write kept in the outbox');
     return stateOf(entry);
   }
 
   /** The unique Reference column, checked locally against the pending states and the copies last read. */
-  private refuseTakenReference(partnership: NewPartnership): void {
+  private refuseTakenReference(partnership: NewPartnership, pendingStates: ReadonlyMap<string, Partnership>): void {
     const { id, reference } = partnership;
     if (reference === undefined) return;
-    const known = new Map([...this.lastSeen, ...this.pendingStates()]);
+    const known = new Map([...this.lastSeen, ...pendingStates]);
     if ([...known.values()].some((p) => p.id !== id && p.reference === reference)) throw new DuplicateError('partnership', `reference ${reference}`);
   }
 
   private async listed(read: () => Promise<Partnership[]>, belongs: (p: Partnership) => boolean): Promise<Partnership[]> {
     // The outbox is read first: an entry written to the register while the list is read is still shown, by its pending state.
-    const pending = this.pendingStates();
+    const pending = await this.pendingStates();
     let stored: Partnership[];
     try {
       stored = await read();
@@ -305,28 +305,28 @@ export class OutboxRegister implements Register {
     let renumbered = 0;
     // Items whose earlier entry failed this round: their later entries wait, to keep each item's order.
     const held = new Set<string>();
-    const report = (unavailable: boolean): DrainReport => ({ written, conflicts, renumbered, left: this.outbox.pending().length, unavailable });
-    for (const { seq } of this.outbox.pending()) {
+    const report = async (unavailable: boolean): Promise<DrainReport> => ({ written, conflicts, renumbered, left: (await this.outbox.pending()).length, unavailable });
+    for (const { seq, subjectId } of await this.outbox.pending()) {
       // Read again: an earlier entry's landing may have rebased it, a turn may have revised it.
-      const entry = this.outbox.get(seq);
+      const entry = await this.outbox.entryOf(subjectId, seq);
       if (!entry || entry.state !== 'pending' || held.has(entry.subjectId)) continue;
       let outcome: Replayed;
       try {
         outcome = await this.replay(entry);
       } catch (err) {
-        this.outbox.recordAttempt(seq, reasonOf(err), this.now());
+        await this.outbox.attempted(entry, reasonOf(err), this.now());
         if (isUnavailable(err)) return report(true);
         this.logger?.error({ err, seq, subjectId: entry.subjectId }, 'outbox write failed; kept and tried again on the next drain');
         held.add(entry.subjectId);
         continue;
       }
       if (outcome.kind === 'conflict') {
-        this.outbox.markConflict(seq, outcome.reason, this.now());
+        await this.outbox.conflicted(entry, outcome.reason, this.now());
         this.logger?.error({ seq, subjectId: entry.subjectId, kind: entry.kind, reason: outcome.reason }, 'outbox write refused and kept as a conflict');
         conflicts += 1;
         continue;
       }
-      this.settle(entry, outcome);
+      await this.settle(entry, outcome);
       written += 1;
       if (outcome.renamed) renumbered += 1;
     }
@@ -391,21 +391,10 @@ export class OutboxRegister implements Register {
   }
 
   /** The entry is written: drop it, or, if a turn replaced its state meanwhile, keep the newer state as an update on top. */
-  private settle(entry: OutboxEntry, outcome: Extract<Replayed, { kind: 'written' }>): void {
+  private async settle(entry: OutboxEntry, outcome: Extract<Replayed, { kind: 'written' }>): Promise<void> {
     const { landed, ours, renamed } = outcome;
-    const at = this.now();
-    this.outbox.transaction(() => {
-      if (ours) this.outbox.rebaseFollowers(entry.subjectId, pendingEtagOf(entry), landed.etag, at);
-      else this.logger?.error({ subjectId: entry.subjectId, seq: entry.seq }, 'the item was made before the outage and edited since; later pending writes to it will be kept as conflicts');
-      const now = this.outbox.get(entry.seq);
-      if (!now || now.revision === entry.revision) {
-        this.outbox.remove(entry.seq);
-        return;
-      }
-      // Keeps the revision, so the pending etag the person holds stays current.
-      const carried = renamed && now.partnership.reference === renamed.from ? { ...now.partnership, reference: renamed.to } : undefined;
-      this.outbox.rebase(entry.seq, landed.etag, at, carried);
-    });
+    if (!ours) this.logger?.error({ subjectId: entry.subjectId, seq: entry.seq }, 'the item was made before the outage and edited since; later pending writes to it will be kept as conflicts');
+    await this.outbox.settle(entry, landed.etag, ours, this.now(), renamed);
     this.seen(landed);
   }
 }

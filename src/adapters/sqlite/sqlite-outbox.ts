@@ -1,39 +1,9 @@
 import type { NewPartnership } from '../../domain/records';
+import { pendingEtagOf } from '../outbox/outbox-entries';
+import type { NewOutboxEntry, OutboxChange, OutboxEntry, OutboxKind, OutboxState, OutboxStore } from '../outbox/outbox-store';
+
+export type { NewOutboxEntry, OutboxEntry, OutboxKind, OutboxState } from '../outbox/outbox-store';
 import type { SqliteDatabase } from './database';
-
-export type OutboxKind = 'create' | 'update';
-/** `pending` waits to be written; `conflict` was refused by the register and is kept for a person to resolve. */
-export type OutboxState = 'pending' | 'conflict';
-
-/**
- * One register write kept while the register could not be reached.
- * - A create carries its idempotency key, so replaying it cannot add a second item.
- * - An update carries the etag of the state it was based on (`baseEtag`) and is
- *   replayed with IF-MATCH on it. `revision` counts the times a later update
- *   replaced the pending state before it was written.
- */
-export interface OutboxEntry {
-  readonly seq: number;
-  readonly kind: OutboxKind;
-  readonly subjectId: string;
-  readonly idempotencyKey?: string;
-  readonly baseEtag?: string;
-  readonly revision: number;
-  readonly partnership: NewPartnership;
-  readonly attempts: number;
-  readonly lastError?: string;
-  readonly state: OutboxState;
-  readonly queuedAt: string;
-  readonly updatedAt: string;
-}
-
-export interface NewOutboxEntry {
-  readonly kind: OutboxKind;
-  readonly partnership: NewPartnership;
-  readonly idempotencyKey?: string;
-  readonly baseEtag?: string;
-  readonly at: string;
-}
 
 interface OutboxRow {
   readonly seq: number;
@@ -77,7 +47,7 @@ function fromRow(row: OutboxRow): OutboxEntry {
  * the write that depends on it cannot be interleaved with another turn's;
  * `transaction` groups several into one atomic step.
  */
-export class SqliteOutbox {
+export class SqliteOutbox implements OutboxStore {
   private readonly statements;
 
   constructor(private readonly db: SqliteDatabase) {
@@ -171,5 +141,40 @@ export class SqliteOutbox {
 
   remove(seq: number): void {
     this.statements.remove.run(seq);
+  }
+
+  entryOf(_subjectId: string, seq: number): OutboxEntry | undefined {
+    return this.get(seq);
+  }
+
+  change(subjectId: string, idempotencyKey: string | undefined, decide: (pending: readonly OutboxEntry[], earlierCreate: OutboxEntry | undefined) => OutboxChange): OutboxEntry {
+    return this.transaction(() => {
+      const chosen = decide(this.pendingOf(subjectId), idempotencyKey === undefined ? undefined : this.pendingCreate(idempotencyKey));
+      if ('keep' in chosen) return chosen.keep;
+      if ('add' in chosen) return this.add(chosen.add);
+      return this.revise(chosen.revise.seq, chosen.revise.partnership, chosen.revise.at);
+    });
+  }
+
+  settle(entry: OutboxEntry, landedEtag: string, ours: boolean, at: string, renamed?: { readonly from: string; readonly to: string }): void {
+    this.transaction(() => {
+      if (ours) this.rebaseFollowers(entry.subjectId, pendingEtagOf(entry), landedEtag, at);
+      const now = this.get(entry.seq);
+      if (!now || now.revision === entry.revision) {
+        this.remove(entry.seq);
+        return;
+      }
+      // Keeps the revision, so the pending etag the person holds stays current.
+      const carried = renamed && now.partnership.reference === renamed.from ? { ...now.partnership, reference: renamed.to } : undefined;
+      this.rebase(entry.seq, landedEtag, at, carried);
+    });
+  }
+
+  attempted(entry: OutboxEntry, error: string, at: string): void {
+    this.recordAttempt(entry.seq, error, at);
+  }
+
+  conflicted(entry: OutboxEntry, error: string, at: string): void {
+    this.markConflict(entry.seq, error, at);
   }
 }

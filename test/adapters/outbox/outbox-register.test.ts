@@ -1,6 +1,9 @@
 import { MemoryAuditLog, MemoryDrafts, MemoryRegister } from '../../../src/adapters/memory/memory-stores';
 import { OutboxRegister, startOutboxDrain } from '../../../src/adapters/outbox';
-import { openDatabase, SqliteOutbox, type SqliteDatabase } from '../../../src/adapters/sqlite';
+import { AzureOutbox } from '../../../src/adapters/azure-tables';
+import { ensureTables, tableClient } from '../../../src/adapters/azure-tables/tables';
+import type { OutboxStore } from '../../../src/adapters/outbox/outbox-store';
+import { openDatabase, SqliteOutbox } from '../../../src/adapters/sqlite';
 import { DuplicateError, StoreUnavailableError, VersionConflictError } from '../../../src/domain/errors';
 import type { PartnershipStatus } from '../../../src/domain/lifecycle';
 import { isPendingSync, type NewPartnership, type Partnership } from '../../../src/domain/records';
@@ -8,6 +11,7 @@ import { createLogger } from '../../../src/logger';
 import type { Register } from '../../../src/ports/register';
 import { decideProposal, type DecideDeps, type DecideResult } from '../../../src/use-cases/decide-proposal';
 import { aPartnership } from '../../fixtures/builders';
+import { freshPrefix, startAzurite, type Azurite } from '../../contract/azurite';
 
 /**
  * The register of record as the outbox sees it: a memory register that can be
@@ -73,18 +77,45 @@ function aProposal(overrides: Partial<NewPartnership> = {}): NewPartnership {
   return aPartnership({ approval: { route, stage: 1, history: [] }, ...overrides });
 }
 
-describe('OutboxRegister', () => {
-  let db: SqliteDatabase;
+let azurite: Azurite | undefined;
+afterAll(async () => {
+  await azurite?.close();
+});
+
+/** The outbox on SQLite (one process) and on Azure Tables (every instance), on a real Azurite started once for this file. */
+const outboxes: [string, () => Promise<{ outbox: OutboxStore; close(): unknown }>][] = [
+  [
+    'SQLite',
+    async () => {
+      const db = openDatabase(':memory:');
+      return { outbox: new SqliteOutbox(db), close: () => db.close() };
+    },
+  ],
+  [
+    'Azure Tables',
+    async () => {
+      azurite ??= await startAzurite();
+      const table = tableClient({ connection: { connectionString: azurite.connectionString }, prefix: freshPrefix() }, 'Outbox');
+      await ensureTables([table]);
+      return { outbox: new AzureOutbox(table), close: () => table.deleteTable() };
+    },
+  ],
+];
+
+describe.each(outboxes)('OutboxRegister with the outbox in %s', (_name, openOutbox) => {
+  let opened: { outbox: OutboxStore; close(): unknown };
   let inner: SwitchableRegister;
   let register: OutboxRegister;
 
-  beforeEach(() => {
-    db = openDatabase(':memory:');
+  beforeEach(async () => {
+    opened = await openOutbox();
     inner = new SwitchableRegister();
     // The breaker is off here (these tests switch the register back on at a fixed instant); it has its own test below.
-    register = new OutboxRegister(inner, new SqliteOutbox(db), clock, createLogger('silent'), 0);
+    register = new OutboxRegister(inner, opened.outbox, clock, createLogger('silent'), 0);
+  }, 30_000);
+  afterEach(async () => {
+    await opened.close();
   });
-  afterEach(() => db.close());
 
   it('after an outage, turns skip the register for a while instead of each waiting out its retries', async () => {
     let now = new Date('2026-03-03T10:00:00.000Z');
@@ -95,7 +126,7 @@ describe('OutboxRegister', () => {
         return typeof value === 'function' ? (...args: unknown[]) => (calls.push(String(name)), value.apply(target, args)) : value;
       },
     });
-    const guarded = new OutboxRegister(counting, new SqliteOutbox(db), { now: () => now }, createLogger('silent'), 30_000);
+    const guarded = new OutboxRegister(counting, opened.outbox, { now: () => now }, createLogger('silent'), 30_000);
     inner.down = true;
     await guarded.create(aProposal({ id: 'a' }), 'k-a');
     inner.down = false;
@@ -119,7 +150,7 @@ describe('OutboxRegister', () => {
       expect(created).toEqual({ ...aProposal(), etag: expect.stringMatching(/^pending-sync:/) });
       expect(isPendingSync(created)).toBe(true);
       expect(await register.get('partnership-1')).toEqual(created);
-      expect(register.pendingWrites()).toBe(1);
+      expect(await register.pendingWrites()).toBe(1);
       expect(await inner.stored.get('partnership-1')).toBeUndefined();
     });
 
@@ -130,7 +161,7 @@ describe('OutboxRegister', () => {
       const c = await register.create(aProposal({ id: 'partnership-2' }), 'submit:draft-1');
 
       expect([b, c]).toEqual([a, a]);
-      expect(register.pendingWrites()).toBe(1);
+      expect(await register.pendingWrites()).toBe(1);
     });
 
     it('lists pending items over what the register holds, and alone when it is down', async () => {
@@ -171,7 +202,7 @@ describe('OutboxRegister', () => {
 
       expect(second.etag).not.toBe(first.etag);
       await expect(register.update({ ...first, name: 'Stale pending etag' })).rejects.toBeInstanceOf(VersionConflictError);
-      expect(register.pendingWrites()).toBe(1);
+      expect(await register.pendingWrites()).toBe(1);
       inner.down = false;
       await register.drain();
       expect(inner.writes).toEqual(['create partnership-1', 'update partnership-1']);
@@ -242,11 +273,11 @@ describe('OutboxRegister', () => {
 
       expect(await inner.stored.get('partnership-1')).toEqual(edited);
       expect(await register.get('partnership-1')).toEqual(edited);
-      expect(register.conflicts()).toEqual([
+      expect(await register.conflicts()).toEqual([
         expect.objectContaining({ subjectId: 'partnership-1', kind: 'update', baseEtag: created.etag, wanted: expect.objectContaining({ status: 'active' }), reason: expect.stringMatching(/changed/) }),
       ]);
       expect(await register.drain()).toMatchObject({ written: 0, conflicts: 0 });
-      expect(register.conflicts()).toHaveLength(1);
+      expect(await register.conflicts()).toHaveLength(1);
     });
 
     it('renumbers a reference given during the outage that another item took meanwhile', async () => {
@@ -312,10 +343,10 @@ describe('OutboxRegister', () => {
       inner.down = false;
 
       const stop = startOutboxDrain(register, 5, createLogger('silent'));
-      for (let i = 0; i < 200 && register.pendingWrites() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      for (let i = 0; i < 200 && (await register.pendingWrites()) > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
       await stop();
 
-      expect(register.pendingWrites()).toBe(0);
+      expect(await register.pendingWrites()).toBe(0);
       expect(await inner.stored.get('partnership-1')).toBeDefined();
     });
   });
@@ -325,5 +356,40 @@ describe('OutboxRegister', () => {
     await register.create(aProposal(), 'k1');
 
     await expect(register.create(aProposal({ name: 'Other' }), 'k2')).rejects.toBeInstanceOf(DuplicateError);
+  });
+});
+
+describe('two instances sharing the outbox in Azure Tables', () => {
+  let opened: { outbox: OutboxStore; close(): unknown };
+  beforeEach(async () => {
+    opened = await outboxes[1][1]();
+  }, 30_000);
+  afterEach(async () => {
+    await opened.close();
+  });
+
+  it('a write one instance kept is seen by the other, a stale write from either is refused, and both draining at once writes it once', async () => {
+    const inner = new SwitchableRegister();
+    const a = new OutboxRegister(inner, opened.outbox, clock, createLogger('silent'), 0);
+    const b = new OutboxRegister(inner, opened.outbox, clock, createLogger('silent'), 0);
+    inner.down = true;
+    const created = await a.create(aProposal(), 'submit:draft-1');
+    expect(await b.create(aProposal({ id: 'again' }), 'submit:draft-1')).toEqual(created);
+    expect(await b.get('partnership-1')).toEqual(created);
+
+    const [first, second] = await Promise.allSettled([a.update({ ...created, status: 'active' }), b.update({ ...created, status: 'rejected' })]);
+    const won = [first, second].filter((r) => r.status === 'fulfilled');
+    expect(won).toHaveLength(1);
+    expect([first, second].find((r) => r.status === 'rejected')).toMatchObject({ reason: expect.any(VersionConflictError) });
+    const decided = (won[0] as PromiseFulfilledResult<Partnership>).value;
+
+    inner.down = false;
+    await Promise.all([a.drain(), b.drain()]);
+    expect(await a.pendingWrites()).toBe(0);
+    expect(await b.conflicts()).toEqual([]);
+    // Both may replay the create; its idempotency key makes the second find the first.
+    expect((await inner.stored.listByProposer('user-alice')).map((p) => p.id)).toEqual(['partnership-1']);
+    expect((await inner.stored.get('partnership-1'))?.status).toBe(decided.status);
+    expect(await inner.stored.get('again')).toBeUndefined();
   });
 });
