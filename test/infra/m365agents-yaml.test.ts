@@ -92,11 +92,14 @@ describe('Agents Toolkit project files', () => {
     }
   });
 
-  it('every ${{VAR}} in m365agents.yml and infra/azure.parameters.json is declared in env/.env.dev or written by a step', () => {
-    const declared = new Set([...envFile('.env.dev').keys(), 'TEAMSFX_ENV', 'SECRET_REGISTER_RECORD_KEY', 'SECRET_REMINDERS_KEY', 'RESOURCE_SUFFIX']);
-    const project = load('m365agents.yml');
-    for (const step of steps(project)) for (const name of Object.values(step.writeToEnvironmentFile ?? {})) declared.add(name);
-    const text = fs.readFileSync(path.join(ROOT, 'm365agents.yml'), 'utf8') + fs.readFileSync(path.join(ROOT, 'infra', 'azure.parameters.json'), 'utf8');
+  it.each([
+    ['m365agents.yml', '.env.dev', ['infra/azure.parameters.json']],
+    ['m365agents.local.yml', '.env.local', []],
+    ['m365agents.playground.yml', '.env.playground', []],
+  ])('every ${{VAR}} in %s (and what it deploys) is declared in env/%s or written by a step', (file, envName, more) => {
+    const declared = new Set([...envFile(envName).keys(), 'TEAMSFX_ENV', 'SECRET_REGISTER_RECORD_KEY', 'SECRET_REMINDERS_KEY', 'RESOURCE_SUFFIX']);
+    for (const step of steps(load(file))) for (const name of Object.values(step.writeToEnvironmentFile ?? {})) declared.add(name);
+    const text = [file, ...more].map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8')).join('\n');
     const used = [...new Set([...text.matchAll(/\$\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]))];
     expect(used.filter((n) => !declared.has(n))).toEqual([]);
   });
