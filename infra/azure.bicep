@@ -35,6 +35,10 @@ param minInstances int = 2
 @description('Instances autoscale may add up to.')
 param maxInstances int = 4
 
+@allowed([ 'Standard_LRS', 'Standard_ZRS', 'Standard_GZRS' ])
+@description('Storage redundancy for the shared state (ZRS survives the loss of one zone; use LRS where a region has no zones).')
+param storageSku string = 'Standard_ZRS'
+
 @allowed([ 'F0', 'S1' ])
 @description('Azure Bot pricing tier (Teams is a standard channel: F0 is enough).')
 param botServiceSku string = 'F0'
@@ -121,7 +125,7 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: 'st${suffix}'
   location: location
   kind: 'StorageV2'
-  sku: { name: 'Standard_ZRS' }
+  sku: { name: storageSku }
   properties: {
     // No account keys: only Entra identities with a data role reach the tables.
     allowSharedKeyAccess: false
@@ -251,6 +255,21 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
       ]
     }
+  }
+}
+
+// The bot's JSON logs (stdout), HTTP and platform logs to the workspace, next to the traces.
+resource webDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: web
+  properties: {
+    workspaceId: workspace.id
+    logs: [
+      { category: 'AppServiceConsoleLogs', enabled: true }
+      { category: 'AppServiceHTTPLogs', enabled: true }
+      { category: 'AppServicePlatformLogs', enabled: true }
+    ]
+    metrics: [ { category: 'AllMetrics', enabled: true } ]
   }
 }
 
@@ -385,6 +404,16 @@ resource remindersTrigger 'Microsoft.Logic/workflows@2019-05-01' = {
         }
       }
     }
+  }
+}
+
+// Each sweep run (and a failed one) in the workspace: alert on `WorkflowRuntime` failures.
+resource remindersDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: remindersTrigger
+  properties: {
+    workspaceId: workspace.id
+    logs: [ { category: 'WorkflowRuntime', enabled: true } ]
   }
 }
 
