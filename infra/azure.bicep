@@ -43,7 +43,8 @@ param storageSku string = 'Standard_ZRS'
 @description('Azure Bot pricing tier (Teams is a standard channel: F0 is enough).')
 param botServiceSku string = 'F0'
 
-@description('First-stage approvers: Entra object ids or emails, comma-separated (APPROVERS).')
+@minLength(3)
+@description('First-stage approvers: Entra object ids or emails, comma-separated (APPROVERS). Required: the bot refuses to start without them.')
 param approvers string
 
 @description('Second-stage approvers for significant partnerships; none may also be in approvers (SECOND_STAGE_APPROVERS).')
@@ -56,9 +57,11 @@ param registerOwners string = ''
 @description('config (approvers above) or manager (line manager from Microsoft Graph: grant User.Read.All).')
 param approvalRoute string = 'config'
 
+@minLength(1)
 @description('The organisation, named in the SharePoint User-Agent (ORGANISATION_NAME).')
 param organisationName string
 
+@minLength(12)
 @description('The SharePoint site holding the register, e.g. https://contoso.sharepoint.com/sites/partnerships.')
 param sharePointSiteUrl string
 
