@@ -1,11 +1,12 @@
 /**
  * The Teams app package: manifest schema (validated offline), icons, and the
- * zip built by scripts/package-app.js.
+ * zip built by `npm run package` (scripts/package-app.js).
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as util from 'util';
 import * as zlib from 'zlib';
 import { AppManifestUtils } from '@microsoft/app-manifest';
 
@@ -194,59 +195,127 @@ describe('app icons', () => {
   });
 });
 
-describe('scripts/package-app.js', () => {
+describe('npm run package (scripts/package-app.js)', () => {
   let outDir: string;
+  let envDir: string;
 
   beforeEach(() => {
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-package-'));
+    envDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-package-env-'));
   });
 
   afterEach(() => {
     fs.rmSync(outDir, { recursive: true, force: true });
+    fs.rmSync(envDir, { recursive: true, force: true });
   });
 
-  function envWith(vars: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  /** The process environment without the manifest's variables (they would win over the env file). */
+  function cleanEnv(): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = { ...process.env };
     for (const name of Object.keys(SAMPLE_ENV)) delete env[name];
-    for (const [name, value] of Object.entries(vars)) if (value !== undefined) env[name] = value;
     return env;
   }
 
-  it('builds a zip with exactly the manifest and icons, placeholders substituted', () => {
-    execFileSync(process.execPath, [PACKAGE_SCRIPT, '--out-dir', outDir], {
-      env: envWith(SAMPLE_ENV),
-      stdio: 'pipe',
-    });
+  function writeEnvFile(envName: string, vars: Record<string, string>): void {
+    const lines = Object.entries(vars).map(([name, value]) => `${name}=${value}`);
+    fs.writeFileSync(path.join(envDir, `.env.${envName}`), `# test\n${lines.join('\n')}\n`);
+  }
 
-    const zipPath = path.join(outDir, 'appPackage.zip');
+  function run(args: string[], env: NodeJS.ProcessEnv = cleanEnv()) {
+    return spawnSync(process.execPath, [PACKAGE_SCRIPT, ...args], { env, encoding: 'utf8', cwd: ROOT });
+  }
+
+  function zipManifestAndIcons(zipPath: string): Map<string, Buffer> {
     const entries = readZip(fs.readFileSync(zipPath));
     expect(entries.map((e) => e.name).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
-
     const byName = new Map(entries.map((e) => [e.name, e.data]));
-    const manifestText = byName.get('manifest.json')!.toString('utf8');
-    expect(manifestText).not.toMatch(/\$\{\{/);
-    expect(manifestText).toBe(substitute(readManifestText(), SAMPLE_ENV));
     expect(byName.get('color.png')).toEqual(fs.readFileSync(path.join(APP_PACKAGE, 'color.png')));
     expect(byName.get('outline.png')).toEqual(fs.readFileSync(path.join(APP_PACKAGE, 'outline.png')));
+    return byName;
+  }
+
+  it('with no arguments builds appPackage.local.zip from the committed env/.env.local, and it validates', async () => {
+    const result = run(['--out-dir', outDir]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+
+    const byName = zipManifestAndIcons(path.join(outDir, 'appPackage.local.zip'));
+    const manifestText = byName.get('manifest.json')!.toString('utf8');
+    expect(manifestText).not.toMatch(/\$\{\{/);
+    const local = util.parseEnv(fs.readFileSync(path.join(ROOT, 'env', '.env.local'), 'utf8'));
+    const manifest = JSON.parse(manifestText);
+    expect(manifest.id).toBe(local.TEAMS_APP_ID);
+    expect(manifest.bots[0].botId).toBe(local.BOT_ID);
+    expect(manifest.validDomains).toEqual([local.BOT_DOMAIN]);
+    expect(await AppManifestUtils.validateAgainstSchema(manifest)).toEqual([]);
   });
 
-  it('fails with a message naming the missing variable', () => {
-    const result = spawnSync(process.execPath, [PACKAGE_SCRIPT, '--out-dir', outDir], {
-      env: envWith({ ...SAMPLE_ENV, BOT_DOMAIN: undefined }),
-      encoding: 'utf8',
-    });
+  it('builds another environment from env/.env.<env>, placeholders substituted', () => {
+    writeEnvFile('dev', SAMPLE_ENV);
+    const result = run(['dev', '--env-dir', envDir, '--out-dir', outDir]);
+    expect(result.status).toBe(0);
+    const byName = zipManifestAndIcons(path.join(outDir, 'appPackage.dev.zip'));
+    expect(byName.get('manifest.json')!.toString('utf8')).toBe(substitute(readManifestText(), SAMPLE_ENV));
+  });
+
+  it('takes secrets-file values (.env.<env>.user) and, for CI, a process environment variable over the file', () => {
+    writeEnvFile('dev', { ...SAMPLE_ENV, BOT_DOMAIN: '' });
+    fs.writeFileSync(path.join(envDir, '.env.dev.user'), 'BOT_DOMAIN=from-user-file.example.org\n');
+    const override = 'ci-override.example.org';
+    expect(run(['dev', '--env-dir', envDir, '--out-dir', outDir]).status).toBe(0);
+    const fromUser = readZip(fs.readFileSync(path.join(outDir, 'appPackage.dev.zip'))).find((e) => e.name === 'manifest.json')!;
+    expect(JSON.parse(fromUser.data.toString('utf8')).validDomains).toEqual(['from-user-file.example.org']);
+
+    expect(run(['dev', '--env-dir', envDir, '--out-dir', outDir], { ...cleanEnv(), BOT_DOMAIN: override }).status).toBe(0);
+    const fromEnv = readZip(fs.readFileSync(path.join(outDir, 'appPackage.dev.zip'))).find((e) => e.name === 'manifest.json')!;
+    expect(JSON.parse(fromEnv.data.toString('utf8')).validDomains).toEqual([override]);
+  });
+
+  it('refuses a placeholder with no value, naming it, and writes nothing', () => {
+    writeEnvFile('dev', { ...SAMPLE_ENV, BOT_DOMAIN: '' });
+    const result = run(['dev', '--env-dir', envDir, '--out-dir', outDir]);
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toContain('BOT_DOMAIN');
-    expect(result.stderr).not.toContain('BOT_ID is');
-    expect(fs.existsSync(path.join(outDir, 'appPackage.zip'))).toBe(false);
+    expect(result.stderr).toContain('BOT_DOMAIN has no value');
+    expect(result.stderr).not.toContain('BOT_ID has');
+    expect(fs.existsSync(path.join(outDir, 'appPackage.dev.zip'))).toBe(false);
   });
 
   it('refuses a malformed value', () => {
-    const result = spawnSync(process.execPath, [PACKAGE_SCRIPT, '--out-dir', outDir], {
-      env: envWith({ ...SAMPLE_ENV, BOT_ID: 'not-a-guid' }),
-      encoding: 'utf8',
-    });
+    writeEnvFile('dev', { ...SAMPLE_ENV, BOT_ID: 'not-a-guid' });
+    const result = run(['dev', '--env-dir', envDir, '--out-dir', outDir]);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/BOT_ID="not-a-guid" is not valid/);
+  });
+
+  it('refuses an environment with no env file, naming the file', () => {
+    const result = run(['prod', '--env-dir', envDir, '--out-dir', outDir]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain('.env.prod');
+    expect(fs.readdirSync(outDir)).toEqual([]);
+  });
+
+  it('refuses a manifest that does not match the Teams schema', () => {
+    const appDir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-package-src-'));
+    try {
+      for (const name of ['color.png', 'outline.png']) fs.copyFileSync(path.join(APP_PACKAGE, name), path.join(appDir, name));
+      fs.writeFileSync(path.join(appDir, 'manifest.json'), readManifestText().replace('"scopes": ["personal"],', '"scopes": ["everywhere"],'));
+      writeEnvFile('dev', SAMPLE_ENV);
+      const result = run(['dev', '--env-dir', envDir, '--app-dir', appDir, '--out-dir', outDir]);
+      expect(result.status).not.toBe(0);
+      expect(result.stderr).toContain('/bots/0/scopes/0');
+      expect(fs.readdirSync(outDir)).toEqual([]);
+    } finally {
+      fs.rmSync(appDir, { recursive: true, force: true });
+    }
+  });
+
+  it('every placeholder has a value in env/.env.local and is declared in env/.env.dev (provision fills it)', () => {
+    const names = [...new Set([...readManifestText().matchAll(PLACEHOLDER)].map((m) => m[1]))];
+    const local = util.parseEnv(fs.readFileSync(path.join(ROOT, 'env', '.env.local'), 'utf8'));
+    const dev = util.parseEnv(fs.readFileSync(path.join(ROOT, 'env', '.env.dev'), 'utf8'));
+    for (const name of names) {
+      expect(local[name]).toBeTruthy();
+      expect(Object.keys(dev)).toContain(name);
+    }
   });
 });
