@@ -22,10 +22,7 @@ const WASM = path.join(ROOT, 'node_modules', 'tree-sitter-bicep', 'tree-sitter-b
  * below fails while an entry here is also read in src/, to say so.
  */
 const LANDING_IN_PARALLEL = [
-  'STATE_STORE',
-  'AZURE_STORAGE_ACCOUNT_URL',
   'REMINDERS_KEY',
-  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ];
 
 /** Read by App Service (Oryx, the deployment build), not by the bot. */

@@ -100,7 +100,12 @@ export class OutboxRegister implements Register {
   async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
     const queued = await this.outbox.pendingCreate(idempotencyKey);
     if (queued) return stateOf(queued);
-    if (await this.latestPending(partnership.id)) throw new DuplicateError('partnership', `id ${partnership.id}`);
+    if (await this.latestPending(partnership.id)) {
+      // A double press running beside this one may have queued the same submission since we looked (a shared, async outbox).
+      const meanwhile = await this.outbox.pendingCreate(idempotencyKey);
+      if (meanwhile) return stateOf(meanwhile);
+      throw new DuplicateError('partnership', `id ${partnership.id}`);
+    }
     try {
       return this.seen(await this.guarded((r) => r.create(partnership, idempotencyKey)));
     } catch (err) {
