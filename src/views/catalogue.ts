@@ -209,6 +209,86 @@ export const TASK_LABEL: Readonly<Record<'assessment' | 'agreement' | 'exit', st
   exit: 'Exit and evaluation',
 };
 
+/**
+ * The words on the cards (cards/*.card.json read them as `${$root.t.<key>}`), by
+ * key. Phrases with values are built by the views; a definition's own words
+ * (questions, choices) live in its JSON.
+ */
+const CARD_TEXT_EN = {
+  updated: "updated",
+  submittedOn: "submitted",
+  refresh: "Refresh",
+  proposedBy: "Proposed by",
+  submitted: "Submitted",
+  category: "Category",
+  stage: "Stage",
+  reference: "Reference",
+  screening: "Screening",
+  significant: "Significant",
+  history: "History",
+  commentRequiredToRejectOr: "Comment (required to reject or request changes)",
+  approve: "Approve",
+  requestChanges: "Request changes",
+  reject: "Reject",
+  makeTheChanges: "Make the changes",
+  on: "On",
+  why: "Why",
+  now: "Now: ",
+  proposed: "Proposed: ",
+  commentRequiredToReject: "Comment (required to reject)",
+  approveTheChange: "Approve the change",
+  rejectTheChange: "Reject the change",
+  whatsDue: "What's due",
+  nothingIsDueOnThe: "Nothing is due on the partnerships you lead or represent.",
+  start: "Start",
+  myPartnerships: "My partnerships",
+  continue: "Continue",
+  youHaveNoDraftsProposals: "You have no drafts, proposals or partnerships yet. Choose Register a partnership to start one.",
+  drafts: "Drafts",
+  partnershipsYouLeadOrRepresent: "Partnerships you lead or represent",
+  review: "Review",
+  agreement: "Agreement",
+  handover: "Handover",
+  exit: "Exit",
+  proposals: "Proposals",
+  registerAPartnership: "Register a partnership",
+  waitingForMyDecision: "Waiting for my decision",
+  because: "Because:",
+  changeMyAnswers: "Change my answers",
+  saveAndClose: "Save and close",
+  waitingForYourDecision: "Waiting for your decision",
+  nothingIsWaitingForYou: "Nothing is waiting for you.",
+  open: "Open",
+  theApproverAskedForChanges: "The approver asked for changes:",
+  yes: "Yes",
+  no: "No",
+  choose: "Choose...",
+  searchTheDirectory: "Search the directory",
+  orTypeTheirWorkEmail: "or type their work email",
+  back: "Back",
+  checkYourAnswers: "Check your answers",
+  edit: "Edit",
+  iKeepTheOrganisationsPartnership: "I keep the organisation's partnership register. I can check whether an arrangement is a partnership, walk you through registering one for approval, and keep track of your drafts and proposals.",
+  youCanAlsoType: "You can also type:",
+  isItAPartnership: "Is it a partnership?",
+  help: "Help",
+  emailExample: "name@example.org",
+  linkExample: "https://",
+} as const;
+
+export type CardWords = { readonly [K in keyof typeof CARD_TEXT_EN]: string };
+const CARD_TEXT_CY: Partial<CardWords> = {};
+
+/** Every word a card shows, in the locale's language where there is one, else English. */
+export function cardWords(locale: Locale): CardWords {
+  return locale === 'cy' ? { ...CARD_TEXT_EN, ...CARD_TEXT_CY } : CARD_TEXT_EN;
+}
+
+/** `Step 2 of 11`. */
+export function stepText(locale: Locale, number: number, total: number): string {
+  return locale === 'cy' ? `Cam ${number} o ${total}` : `Step ${number} of ${total}`;
+}
+
 /** `en-GB`, `cy-GB`, `cy`: the language of an activity's locale that we have words for. */
 export function localeOf(tag: string | undefined): Locale {
   return typeof tag === 'string' && /^cy\b/i.test(tag) ? 'cy' : 'en';
@@ -223,5 +303,7 @@ export function problemText(locale: Locale, problem: Problem | undefined): strin
 
 /** Which problem codes have no Welsh yet (listed by a test, so the gap is visible). */
 export function untranslated(): string[] {
-  return (Object.keys(EN.problem) as Problem['code'][]).filter((code) => CY.problem[code] === undefined);
+  const problems = (Object.keys(EN.problem) as Problem['code'][]).filter((code) => CY.problem[code] === undefined);
+  const cardText = (Object.keys(CARD_TEXT_EN) as (keyof CardWords)[]).filter((key) => CARD_TEXT_CY[key] === undefined).map((key) => `card:${key}`);
+  return [...problems, ...cardText];
 }

@@ -5,7 +5,7 @@ import type { TaskKind } from '../domain/due';
 import type { Completed, FormResult } from '../use-cases/form-flow';
 import type { DueItem } from '../use-cases/partnership-entries';
 import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
-import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, COMPLETE_TITLE, STATUS_LABEL, TASK_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, COMPLETE_TITLE, STATUS_LABEL, stepText, TASK_LABEL, type Locale } from './catalogue';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
 
@@ -23,6 +23,7 @@ function common(flow: FlowDefinition, draft: Draft, notice?: FormResult & { kind
     journeyTitle: `${flow.title}: ${clip(draft.subjectTitle ?? '', 100)}`,
     stepNumber: progress.number,
     stepTotal: progress.total,
+    stepText: stepText('en', progress.number, progress.total),
     notice: notice?.notice ? MESSAGE[notice.notice].text : '',
     draftId: draft.id,
     version: draft.version,

@@ -5,7 +5,7 @@ import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
-import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, stepText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -41,6 +41,7 @@ function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: Erro
     journeyTitle: title,
     stepNumber: progress.number,
     stepTotal: progress.total,
+    stepText: stepText('en', progress.number, progress.total),
     notice: notice ? MESSAGE[notice].text : '',
     draftId: draft.id,
     version: draft.version,

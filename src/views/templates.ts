@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as ACData from 'adaptivecards-templating';
+import { cardWords, type Locale } from './catalogue';
 
 /** An expanded Adaptive Card, ready to send. */
 export type Card = Record<string, unknown>;
@@ -31,8 +32,9 @@ function templateFor(name: CardName): ACData.Template {
   return template;
 }
 
-export function expandCard(name: CardName, data: object): Card {
-  return templateFor(name).expand({ $root: data }) as Card;
+/** Expands a card with its data and the card words of the locale (`${$root.t.<key>}` in the template). */
+export function expandCard(name: CardName, data: object, locale: Locale = 'en'): Card {
+  return templateFor(name).expand({ $root: { ...data, t: cardWords(locale) } }) as Card;
 }
 
 export function allCardNames(): readonly CardName[] {

@@ -445,5 +445,21 @@ describe('the engine speaks through one catalogue', () => {
   it('lists what has no Welsh yet', () => {
     // The translation is its own piece of work; until then every engine word falls back to English.
     expect(untranslated()).toContain('required');
+    expect(untranslated()).toContain('card:saveAndClose');
+  });
+
+  it('keeps no words in the card templates: every title, text, label and placeholder is a binding to the catalogue or the data', () => {
+    const dir = join(__dirname, '../../cards');
+    const literals: string[] = [];
+    const walk = (node: unknown, file: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, file));
+      if (!node || typeof node !== 'object') return;
+      for (const [key, value] of Object.entries(node)) {
+        if (['title', 'text', 'label', 'placeholder'].includes(key) && typeof value === 'string' && /[A-Za-z]/.test(value.replace(/\$\{[^}]*\}/g, ''))) literals.push(`${file}: ${key} "${value}"`);
+        else walk(value, file);
+      }
+    };
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.card.json'))) walk(JSON.parse(readFileSync(join(dir, file), 'utf8')), file);
+    expect(literals).toEqual([]);
   });
 });
