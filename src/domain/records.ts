@@ -76,7 +76,7 @@ export interface Partnership {
    * The representatives as people (Entra ids), once a handover has named them;
    * the registration's free-text answers stay for what they said.
    */
-  readonly representatives?: readonly (PersonRef & { readonly since?: string })[];
+  readonly representatives?: readonly (PersonRef & { readonly since?: string; /** Their last day (YYYY-MM-DD), when known: the handover reminder's date. */ readonly until?: string })[];
   /** Set when the exit and evaluation is completed (YYYY-MM-DD). */
   readonly endedAt?: string;
   /** A significant change waiting for the approvers (at most one at a time). */

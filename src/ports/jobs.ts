@@ -11,6 +11,8 @@ export interface JobSpec {
   readonly key: string;
   readonly kind: string;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** Not before this time (ISO); default: at once. */
+  readonly runAt?: string;
 }
 
 export interface Job extends JobSpec {

@@ -3,6 +3,7 @@ import { STATUS_CHOICE } from './labels';
 import { parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import { answersText, decisionsText, emailOf, referenceYear, representativeEmails, riskScore } from './item-text';
 import type { NewPartnership, Partnership } from '../../domain/records';
+import { nextRepresentativeEnd } from '../../domain/reminders';
 import type { RecordSeal } from './record-seal';
 import { CORE_ANSWER_COLUMN, SCREENING_LABEL, rankedChoices, type ColumnKind, type ColumnSpec, type RegisterSchema } from './schema';
 
@@ -33,6 +34,8 @@ export type PeopleIds = ReadonlyMap<string, number>;
 type Canon = string | number | boolean | null;
 
 /** Nearest UTC midnight: a date-only column comes back as midnight in the site's time zone, in UTC. */
+const running = (r: NewPartnership): boolean => r.status === 'active' || r.status === 'exiting';
+
 function dateOnlyOf(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   if (parseIsoDate(value)) return value;
@@ -223,6 +226,8 @@ export class ItemMapper {
           return date ? { ...rest, nextReviewDue: date } : rest;
         },
       },
+      { column: this.col('AgreementOutstanding'), write: (r) => running(r) && r.agreement?.state !== 'yes' },
+      { column: this.col('RepresentativeEnds'), write: (r) => (running(r) ? (nextRepresentativeEnd(r) ?? null) : null) },
       { column: this.col('ProposerId'), write: (r) => r.proposer.id },
       { column: this.col('ProposerName'), write: (r) => r.proposer.name.slice(0, 255) },
       { column: this.col('SubmittedAt'), write: (r) => r.submittedAt },

@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import type { PartnershipStatus } from '../../domain/lifecycle';
+import { matchesDueQuery, type DueQuery } from '../../domain/reminders';
 import { STATUS_CHOICE } from './labels';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { Logger } from '../../logger';
@@ -223,6 +224,31 @@ export class SharePointRegister implements Register {
   async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
     await this.prepared();
     return this.guarded(async () => newestFirst(await this.findAll(`Status eq ${literal(STATUS_CHOICE[status])}`)));
+  }
+
+  /**
+   * One query per reason something may be due, each led by an indexed column
+   * that narrows it to what is due (never Status alone, which grows with the
+   * register): exiting entries, reviews near, agreements outstanding, ends
+   * near, representatives leaving.
+   */
+  async listDue(query: DueQuery): Promise<Partnership[]> {
+    await this.prepared();
+    const day = (d: string) => `datetime'${d}T23:59:59Z'`;
+    const active = `Status eq ${literal(STATUS_CHOICE.active)}`;
+    const filters = [
+      `Status eq ${literal(STATUS_CHOICE.exiting)}`,
+      `NextReviewDue le ${day(query.reviewBy)} and ${active}`,
+      'AgreementOutstanding eq 1',
+      `RepresentativeEnds le ${day(query.handoverBy)}`,
+    ];
+    const end = this.schema.register.columns.find((c) => c.question?.id === 'proposedEndDate');
+    if (end && this.mapper.selectNames().includes(end.name)) filters.push(`${end.name} le ${day(query.endingBy)} and ${active}`);
+    return this.guarded(async () => {
+      const found = new Map<string, Found>();
+      for (const filter of filters) for (const f of await this.findAll(filter)) found.set(f.partnership.id, f);
+      return newestFirst([...found.values()].filter((f) => matchesDueQuery(f.partnership, query)));
+    });
   }
 
   async latestReference(year: number): Promise<string | undefined> {

@@ -20,7 +20,7 @@ export class SqliteJobs implements Jobs {
 
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare(
-      `INSERT INTO jobs (key, kind, payload, run_at, created_at, updated_at) VALUES (@key, @kind, @payload, @now, @now, @now) ON CONFLICT (key) DO NOTHING`,
+      `INSERT INTO jobs (key, kind, payload, run_at, created_at, updated_at) VALUES (@key, @kind, @payload, @runAt, @now, @now) ON CONFLICT (key) DO NOTHING`,
     );
     this.due = db.prepare<[string, string, number], Row>(
       `SELECT key, kind, payload, attempts FROM jobs WHERE state = 'pending' AND run_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY run_at LIMIT ?`,
@@ -35,7 +35,7 @@ export class SqliteJobs implements Jobs {
   }
 
   async enqueue(spec: JobSpec, now: Date): Promise<boolean> {
-    return this.insert.run({ key: spec.key, kind: spec.kind, payload: JSON.stringify(spec.payload), now: now.toISOString() }).changes === 1;
+    return this.insert.run({ key: spec.key, kind: spec.kind, payload: JSON.stringify(spec.payload), runAt: spec.runAt ?? now.toISOString(), now: now.toISOString() }).changes === 1;
   }
 
   async claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<Job[]> {

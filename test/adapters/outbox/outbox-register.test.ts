@@ -1,4 +1,5 @@
 import { MemoryAuditLog, MemoryDrafts, MemoryRegister } from '../../../src/adapters/memory/memory-stores';
+import type { DueQuery } from '../../../src/domain/reminders';
 import { OutboxRegister, startOutboxDrain } from '../../../src/adapters/outbox';
 import { openDatabase, SqliteOutbox, type SqliteDatabase } from '../../../src/adapters/sqlite';
 import { DuplicateError, StoreUnavailableError, VersionConflictError } from '../../../src/domain/errors';
@@ -57,6 +58,10 @@ class SwitchableRegister implements Register {
   async listByStatus(status: PartnershipStatus) {
     this.reachable();
     return this.stored.listByStatus(status);
+  }
+  async listDue(query: DueQuery) {
+    this.reachable();
+    return this.stored.listDue(query);
   }
   async latestReference(year: number) {
     this.reachable();
