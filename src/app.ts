@@ -23,6 +23,9 @@ import type { Records } from './ports/records';
 import type { Jobs } from './ports/jobs';
 import { JobWorker } from './bot/job-worker';
 import { deliverApprovalRequests, deliverDecision } from './bot/notifications';
+import { deliverRegisterReview, deliverReminder } from './bot/reminder-jobs';
+import { SendPacer } from './adapters/teams/send-pacer';
+import { dayOf, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
 
@@ -55,6 +58,8 @@ export interface BuiltApp {
   process(req: Request, res: Response): Promise<void>;
   /** The turn after authentication: the tenant and channel checks, then the bot. */
   runTurn(context: TurnContext): Promise<void>;
+  /** The reminder sweep of a day (default: the clock's), as both triggers call it. */
+  runReminders(day?: string): Promise<SweepAnswer>;
   /** Starts running the durable jobs (and what an earlier process left); stopWork waits for the one running. */
   startWork(): void;
   stopWork(): Promise<void>;
@@ -78,9 +83,10 @@ export function createApp(deps: AppDeps): BuiltApp {
   const notifier = new TeamsNotifier(
     adapter,
     deps.conversations,
-    { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() },
+    { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now(), pacer: new SendPacer() },
     deps.logger,
   );
+  const outcomes = new SweepOutcomes();
   let worker: JobWorker | undefined;
   const botDeps = {
     ...deps,
@@ -98,8 +104,15 @@ export function createApp(deps: AppDeps): BuiltApp {
     policy: { selfApprovalAllowed: config.approvals.localMode },
     strictIdentity: config.bot !== undefined,
     kickJobs: () => worker?.kick(),
+    reminders: config.reminders.settings,
   };
-  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, { 'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload), 'announce-decision': (payload) => deliverDecision(botDeps, payload) }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
+  const reminderDeps = { ...botDeps, settings: config.reminders.settings, outcomes };
+  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, {
+      'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload),
+      'announce-decision': (payload) => deliverDecision(botDeps, payload),
+      [REMINDER_JOB]: (payload) => deliverReminder(reminderDeps, payload),
+      [REGISTER_REVIEW_JOB]: (payload) => deliverRegisterReview(reminderDeps, payload),
+    }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
   const bot = createBot(botDeps);
   const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
   return {
@@ -109,6 +122,14 @@ export function createApp(deps: AppDeps): BuiltApp {
       await background.idle();
       await worker.idle();
       await background.idle();
+    },
+    runReminders: (day) => {
+      const now = deps.clock.now();
+      const runJobs = async () => {
+        worker.kick();
+        await worker.idle();
+      };
+      return sweepReminders({ register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners, outcomes, runJobs }, day ?? dayOf(now), now);
     },
     startWork: () => worker.start(),
     stopWork: () => worker.stop(),

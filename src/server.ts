@@ -11,6 +11,7 @@ import { graphToken } from './adapters/approvals/graph-token';
 /** The Agents Playground's config at the project's root: its mock users are the people of a local run. */
 const PLAYGROUND_CONFIG = '.m365agentsplayground.yml';
 import { createApp, type AppDeps, type BuiltApp } from './app';
+import { addReminderRoute, startReminderSchedule } from './reminder-triggers';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Clock } from './ports/clock';
@@ -59,6 +60,7 @@ function buildServer(config: Config, built: BuiltApp, logger: Logger): restify.S
       if (!res.headersSent) res.send(500, { error: 'Internal error' });
     }
   });
+  addReminderRoute(server, config, built, logger);
   server.get('/health', (_req, res, next) => {
     res.send(200, { status: 'ok' });
     return next();
@@ -119,6 +121,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const deps: AppDeps = { config, journey: loadProposalJourney({ fundingThreshold: config.fundingThreshold }), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
   const built = createApp(deps);
   built.startWork();
+  const stopSchedule = startReminderSchedule(config, built, logger);
   const server = buildServer(config, built, logger);
   try {
     await new Promise<void>((resolve, reject) => {
@@ -126,6 +129,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
+    stopSchedule?.();
     await built.stopWork();
     await stopDrain?.();
     stores.close();
@@ -140,6 +144,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     idle: () => built.idle(),
     close: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      stopSchedule?.();
       await built.idle();
       await built.stopWork();
       await stopDrain?.();

@@ -37,6 +37,9 @@ import { cleanData } from './sanitize';
 import { commentProblemText, localeOf, say, type Locale } from '../views/catalogue';
 import { announceChangeDecision, approvalRequestsJob, decisionJob, refreshListFor, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
 import type { Jobs, JobSpec } from '../ports/jobs';
+import type { ReminderSettings } from '../domain/reminders';
+import { snoozeReminder } from '../use-cases/reminders';
+import { renderSnoozed } from '../views/reminder-views';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
@@ -49,6 +52,8 @@ export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   /** Work after the answer that must survive a crash (approval cards): enqueued, then run by the job worker. */
   readonly jobs: Jobs;
   readonly kickJobs: () => void;
+  /** DOMAIN 3's timings (config): how long a snooze lasts. */
+  readonly reminders: ReminderSettings;
 }
 
 /** Keeps work that must outlive this turn as durable jobs, then wakes the worker. */
@@ -246,6 +251,10 @@ export const actionHandlers = {
     const entryId = textOf(data.entryId).slice(0, 100);
     if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND');
     return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId), locale);
+  },
+  snooze: async (deps, { person }, data) => {
+    const request = { entryId: textOf(data.entryId).slice(0, 100), kind: textOf(data.kind).slice(0, 20), due: textOf(data.due).slice(0, 10) };
+    return renderSnoozed(await snoozeReminder({ register: deps.register, jobs: deps.jobs, settings: deps.reminders }, person, request, deps.clock.now()));
   },
 } satisfies Record<string, ActionHandler>;
 

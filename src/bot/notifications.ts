@@ -46,7 +46,7 @@ export async function refreshListFor(deps: Pick<NotifyDeps, 'conversations'>, p:
  * Whom to send to: an Entra id as it is (the bot can open a chat with it); an
  * email only once that person has talked to the bot (Teams gave us their id).
  */
-async function recipientId(deps: NotifyDeps, approver: string): Promise<string | undefined> {
+export async function recipientId(deps: Pick<NotifyDeps, 'conversations'>, approver: string): Promise<string | undefined> {
   if (!approver.includes('@')) return approver;
   return (await deps.conversations.findByEmail(approver))?.userId;
 }

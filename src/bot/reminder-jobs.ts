@@ -1,0 +1,100 @@
+import { registerFigures } from '../domain/register-figures';
+import { reminderKey, stillDue, type ReminderSettings } from '../domain/reminders';
+import type { Logger } from '../logger';
+import type { AuditLog } from '../ports/audit-log';
+import type { Clock } from '../ports/clock';
+import type { ConversationDirectory } from '../ports/conversation-directory';
+import type { Jobs } from '../ports/jobs';
+import type { Notifier } from '../ports/notifier';
+import type { Register } from '../ports/register';
+import { dayOf, REMINDER_JOB, type RegisterReviewPayload, type ReminderPayload, type SweepItem, type SweepOutcomes } from '../use-cases/reminders';
+import { renderRegisterReview, renderReminder } from '../views/reminder-views';
+import { RetryLater } from './job-worker';
+import { recipientId } from './notifications';
+
+/**
+ * The reminder jobs' work: one card to one person's 1:1 chat. The entry is read
+ * again first, so a task done since the sweep sends nothing. A person who
+ * cannot be reached (403/404, or never talked to the bot and named by email)
+ * is recorded on the entry's audit trail and the reminder goes to the next in
+ * its chain, as a job of its own; a 5xx, a timeout or a 429 is tried again
+ * (after the Retry-After Teams asked for).
+ */
+export interface ReminderJobDeps {
+  readonly register: Register;
+  readonly notifier: Notifier;
+  readonly conversations: ConversationDirectory;
+  readonly audit: AuditLog;
+  readonly jobs: Jobs;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly settings: ReminderSettings;
+  readonly outcomes: SweepOutcomes;
+  readonly kickJobs: () => void;
+}
+
+const BOT = { id: 'partnership-register-bot', name: 'Partnership Register (reminders)' };
+
+function asReminder(payload: Readonly<Record<string, unknown>>): ReminderPayload | undefined {
+  const p = payload as Partial<ReminderPayload>;
+  const ok = typeof p.entryId === 'string' && typeof p.kind === 'string' && typeof p.due === 'string' && typeof p.stage === 'string' && typeof p.recipient === 'string' && typeof p.root === 'string';
+  return ok ? ({ fallback: [], escalation: false, ...p } as ReminderPayload) : undefined;
+}
+
+export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<Record<string, unknown>>): Promise<void> {
+  const r = asReminder(payload);
+  if (!r) {
+    deps.logger.error({ payload }, 'reminder job with a payload it cannot read: dropped');
+    return;
+  }
+  const entry = await deps.register.get(r.entryId);
+  const item: SweepItem = { entry: entry?.reference ?? r.entryId, kind: r.kind, recipient: r.recipient, due: r.due, stage: r.stage, ...(r.handedFrom ? { from: r.handedFrom } : {}) };
+  if (!entry || !stillDue(entry, r.kind, r.due)) {
+    deps.outcomes.record(r.root, { result: 'done', item });
+    return;
+  }
+  const userId = await recipientId(deps, r.recipient);
+  const delivery = userId ? await deps.notifier.send(userId, renderReminder(entry, r, deps.settings.snoozeDays)) : ({ ok: false, reason: 'unreachable' } as const);
+  if (delivery.ok) {
+    deps.outcomes.record(r.root, { result: 'sent', item, escalation: r.escalation });
+    return;
+  }
+  if (delivery.reason === 'failed') {
+    deps.outcomes.record(r.root, { result: 'retrying', item });
+    throw new RetryLater(`the ${r.kind} reminder could not be delivered just now`, delivery.retryAfterMs);
+  }
+  const next = r.fallback[0];
+  await deps.audit.append({
+    subjectId: entry.id,
+    at: deps.clock.now().toISOString(),
+    actor: BOT,
+    action: 'reminder-undelivered',
+    comment: `The ${r.kind} reminder (${r.stage}, due ${r.due}) could not be delivered to ${r.recipient}${next ? `; sent to ${next} instead` : ''}.`,
+    data: { kind: r.kind, due: r.due, stage: r.stage, recipient: r.recipient, ...(next ? { handedTo: next } : {}) },
+  });
+  deps.outcomes.record(r.root, { result: 'unreachable', item });
+  if (!next) {
+    deps.logger.warn({ entryId: entry.id, kind: r.kind, stage: r.stage }, 'reminder reached nobody: no one left in its chain');
+    return;
+  }
+  const handed: ReminderPayload = { ...r, recipient: next, fallback: r.fallback.slice(1), handedFrom: r.recipient };
+  await deps.jobs.enqueue({ key: reminderKey(handed), kind: REMINDER_JOB, payload: { ...handed } }, deps.clock.now());
+  deps.kickJobs();
+}
+
+/** The register-wide review card to one register owner, with the register's figures as they are when it runs. */
+export async function deliverRegisterReview(deps: ReminderJobDeps, payload: Readonly<Record<string, unknown>>): Promise<void> {
+  const p = payload as Partial<RegisterReviewPayload>;
+  if (typeof p.recipient !== 'string' || typeof p.root !== 'string' || typeof p.year !== 'string') return;
+  const item: SweepItem = { entry: 'register', kind: 'register-review', recipient: p.recipient, due: p.day ?? '', stage: 'annual' };
+  const statuses = ['proposed', 'changes-requested', 'active', 'rejected', 'exiting', 'closed'] as const;
+  const entries = (await Promise.all(statuses.map((s) => deps.register.listByStatus(s)))).flat();
+  const userId = await recipientId(deps, p.recipient);
+  const card = renderRegisterReview(registerFigures(entries, p.day ?? dayOf(deps.clock.now()), deps.settings), p.year);
+  const delivery = userId ? await deps.notifier.send(userId, card) : ({ ok: false, reason: 'unreachable' } as const);
+  if (delivery.ok) deps.outcomes.record(p.root, { result: 'sent', item, escalation: false });
+  else if (delivery.reason === 'failed') {
+    deps.outcomes.record(p.root, { result: 'retrying', item });
+    throw new RetryLater('the register-wide review could not be delivered just now', delivery.retryAfterMs);
+  } else deps.outcomes.record(p.root, { result: 'unreachable', item });
+}
