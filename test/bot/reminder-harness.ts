@@ -30,6 +30,8 @@ export interface Received {
 export interface ReminderBot {
   readonly connector: BotConnectorDouble;
   readonly stores: ReturnType<typeof openSqliteStores>;
+  url(): string;
+  readonly dataDir: string;
   /** Stands the clock on this day (at 08:00 UTC, real time running on from there). */
   setDay(day: string): void;
   run(query?: string, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
@@ -87,6 +89,8 @@ export async function startReminderBot(env: Record<string, string> = {}): Promis
   return {
     connector,
     stores,
+    url: () => running.url,
+    dataDir,
     setDay(day) {
       offset = Date.parse(`${day}T08:00:00Z`) - Date.now();
     },

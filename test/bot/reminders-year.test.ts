@@ -1,4 +1,6 @@
+import { join } from 'node:path';
 import { addDays } from '../../src/domain/reminders';
+import { startProcess } from '../doubles/processes';
 import { AGREED, APPROVER, approvedBy, OWNER, startReminderBot, type ReminderBot } from './reminder-harness';
 
 /**
@@ -89,4 +91,37 @@ describe('a year of reminders', () => {
     expect(answered).toHaveLength(expected.length);
     expect(new Set(answered).size).toBe(answered.length);
   }, 180_000);
+});
+
+describe('two processes sweeping one store at the same moment', () => {
+  let bot: ReminderBot;
+  afterEach(() => bot?.close());
+
+  it('send every reminder once between them: zero duplicates', async () => {
+    bot = await startReminderBot();
+    const ids = Array.from({ length: 20 }, (_, i) => `lead-${i}`);
+    for (const id of ids) await bot.addPerson(id, `${id}@example.org`);
+    await bot.addPerson(OWNER);
+    await bot.addPerson(APPROVER);
+    for (const [i, id] of ids.entries()) {
+      // Each lead: the assessment due today, and the agreement 30 days late (two reminders each).
+      await bot.seed({ id: `entry-${i}`, leadOfficer: `${id}@example.org`, nextReviewDue: '2026-03-01', ...approvedBy('2026-01-15T10:00:00.000Z') });
+    }
+    // The bot's own process shares the store too, on the same clock (leases are compared across processes).
+    bot.setDay('2026-03-01');
+    const file = join(bot.dataDir, 'register.sqlite');
+    const sweep = () =>
+      startProcess(process.execPath, [join(__dirname, 'sweep-process.js'), file, '2026-03-01', bot.connector.url, OWNER], { label: 'sweep' });
+    const [a, b] = [sweep(), sweep()];
+    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    expect([ea.code, eb.code, a.output().includes('"day"'), b.output().includes('"day"')]).toEqual([0, 0, true, true]);
+    await bot.idle();
+
+    const got = bot.received().map((r) => `${r.person} ${r.kind} ${r.entryId}`);
+    const expected = ids.flatMap((id, i) => [`${id} assessment entry-${i}`, `${id} agreement entry-${i}`]);
+    expect([...got].sort()).toEqual([...expected].sort());
+    // And the answers between them name each one sent once.
+    const sent = [a, b].flatMap((p) => JSON.parse(p.output().trim().split('\n').pop()!).sent.map((s: { entry: string; kind: string }) => `${s.entry} ${s.kind}`));
+    expect(new Set(sent).size).toBe(sent.length);
+  }, 60_000);
 });
