@@ -80,12 +80,10 @@ export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
   const adapter = adapterFor(config);
   const background = new BackgroundTasks(deps.logger);
-  const notifier = new TeamsNotifier(
-    adapter,
-    deps.conversations,
-    { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now(), pacer: new SendPacer() },
-    deps.logger,
-  );
+  const notifierOptions = { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() };
+  const notifier = new TeamsNotifier(adapter, deps.conversations, notifierOptions, deps.logger);
+  // The sweep's fan-out is what can meet Teams' limits: its sends wait their turn (a turn's own few cards go at once).
+  const pacedNotifier = new TeamsNotifier(adapter, deps.conversations, { ...notifierOptions, pacer: new SendPacer() }, deps.logger);
   const outcomes = new SweepOutcomes();
   let worker: JobWorker | undefined;
   const botDeps = {
@@ -106,7 +104,7 @@ export function createApp(deps: AppDeps): BuiltApp {
     kickJobs: () => worker?.kick(),
     reminders: config.reminders.settings,
   };
-  const reminderDeps = { ...botDeps, settings: config.reminders.settings, outcomes };
+  const reminderDeps = { ...botDeps, notifier: pacedNotifier, settings: config.reminders.settings, outcomes };
   worker = new JobWorker(deps.jobs, deps.clock, deps.logger, {
       'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload),
       'announce-decision': (payload) => deliverDecision(botDeps, payload),
