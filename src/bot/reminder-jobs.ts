@@ -1,3 +1,5 @@
+import { VersionConflictError } from '../domain/errors';
+import type { UndeliveredReminder } from '../domain/records';
 import { registerFigures } from '../domain/register-figures';
 import { reminderKey, stillDue, type ReminderSettings } from '../domain/reminders';
 import type { Logger } from '../logger';
@@ -72,6 +74,7 @@ export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<R
     comment: `The ${r.kind} reminder (${r.stage}, due ${r.due}) could not be delivered to ${r.recipient}${next ? `; sent to ${next} instead` : ''}.`,
     data: { kind: r.kind, due: r.due, stage: r.stage, recipient: r.recipient, ...(next ? { handedTo: next } : {}) },
   });
+  await noteOnEntry(deps, entry.id, { at: deps.clock.now().toISOString(), kind: r.kind, stage: r.stage, due: r.due, recipient: r.recipient, ...(next ? { handedTo: next } : {}) });
   deps.outcomes.record(r.root, { result: 'unreachable', item });
   if (!next) {
     deps.logger.warn({ entryId: entry.id, kind: r.kind, stage: r.stage }, 'reminder reached nobody: no one left in its chain');
@@ -80,6 +83,30 @@ export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<R
   const handed: ReminderPayload = { ...r, recipient: next, fallback: r.fallback.slice(1), handedFrom: r.recipient };
   await deps.jobs.enqueue({ key: reminderKey(handed), kind: REMINDER_JOB, payload: { ...handed } }, deps.clock.now());
   deps.kickJobs();
+}
+
+const NOTES_KEPT = 10;
+
+/**
+ * The register shows that a reminder could not be delivered: a note on the
+ * entry itself (its etag respected: read again and retried on a conflict, never
+ * a blind overwrite). A note already there for the same reminder is not added twice.
+ */
+async function noteOnEntry(deps: ReminderJobDeps, entryId: string, note: UndeliveredReminder): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const entry = await deps.register.get(entryId);
+    if (!entry) return;
+    const notes = entry.undeliveredReminders ?? [];
+    const same = (n: UndeliveredReminder) => n.kind === note.kind && n.stage === note.stage && n.due === note.due && n.recipient === note.recipient;
+    if (notes.some(same)) return;
+    try {
+      await deps.register.update({ ...entry, undeliveredReminders: [...notes, note].slice(-NOTES_KEPT) });
+      return;
+    } catch (err) {
+      if (!(err instanceof VersionConflictError)) throw err;
+    }
+  }
+  deps.logger.warn({ entryId }, 'the undelivered reminder could not be noted on the entry (it kept changing); it is in the audit trail');
 }
 
 /** The register-wide review card to one register owner, with the register's figures as they are when it runs. */

@@ -85,6 +85,8 @@ export interface Partnership {
   readonly changeLog?: readonly ChangeProposal[];
   /** Set by the agreement checklist. */
   readonly agreement?: AgreementOnEntry;
+  /** Reminders that could not reach their person (DOMAIN 3: the register shows it), newest last, the last few kept. */
+  readonly undeliveredReminders?: readonly UndeliveredReminder[];
   /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */
   readonly approval?: ApprovalState;
   /**
@@ -104,6 +106,17 @@ export interface LatestAssessment {
   readonly averageScore: number;
   readonly needingAction: number;
   readonly decision: string;
+}
+
+export interface UndeliveredReminder {
+  readonly at: string;
+  readonly kind: string;
+  readonly stage: string;
+  readonly due: string;
+  /** Who it was for, as the register or configuration names them. */
+  readonly recipient: string;
+  /** Who it went to instead, if anyone was left in the chain. */
+  readonly handedTo?: string;
 }
 
 export interface AgreementOnEntry {

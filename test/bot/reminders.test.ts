@@ -101,6 +101,10 @@ describe('POST /api/reminders/run', () => {
     expect(received.filter((r) => r.startsWith(APPROVER))).toEqual([]);
     const audit = await bot.stores.audit.listFor('review');
     expect(audit).toEqual([expect.objectContaining({ action: 'reminder-undelivered', data: expect.objectContaining({ recipient: APPROVER, kind: 'assessment', handedTo: OWNER }) })]);
+    // The register entry itself shows it.
+    expect((await bot.stores.register.get('review'))?.undeliveredReminders).toEqual([
+      { at: expect.any(String), kind: 'assessment', stage: 'escalation', due: DAY, recipient: APPROVER, handedTo: OWNER },
+    ]);
   }, 30_000);
 
   it('someone the bot cannot reach at all (a lead named by an email nobody has used with the bot) goes to the next in the chain', async () => {

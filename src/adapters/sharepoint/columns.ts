@@ -34,6 +34,11 @@ export type PeopleIds = ReadonlyMap<string, number>;
 type Canon = string | number | boolean | null;
 
 /** Nearest UTC midnight: a date-only column comes back as midnight in the site's time zone, in UTC. */
+function undeliveredText(r: NewPartnership): string | null {
+  const lines = (r.undeliveredReminders ?? []).map((n) => `${n.at.slice(0, 10)}: ${n.kind} reminder (${n.stage}, due ${n.due}) not delivered to ${n.recipient}${n.handedTo ? `; sent to ${n.handedTo}` : '; no one left to send it to'}`);
+  return lines.length > 0 ? lines.join('\n') : null;
+}
+
 const running = (r: NewPartnership): boolean => r.status === 'active' || r.status === 'exiting';
 
 function dateOnlyOf(value: unknown): string | null {
@@ -227,6 +232,7 @@ export class ItemMapper {
         },
       },
       { column: this.col('AgreementOutstanding'), write: (r) => running(r) && r.agreement?.state !== 'yes' },
+      { column: this.col('RemindersUndelivered'), write: (r) => undeliveredText(r) },
       { column: this.col('RepresentativeEnds'), write: (r) => (running(r) ? (nextRepresentativeEnd(r) ?? null) : null) },
       { column: this.col('ProposerId'), write: (r) => r.proposer.id },
       { column: this.col('ProposerName'), write: (r) => r.proposer.name.slice(0, 255) },

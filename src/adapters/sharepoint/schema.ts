@@ -179,6 +179,7 @@ function registerList(journey: Journey): ListSpec {
     { name: 'LastReviewed', title: 'Last reviewed', kind: 'DateOnly' },
     // The reminder sweep's indexed questions (Register.listDue): set by the bot from the entry on every write.
     { name: 'AgreementOutstanding', title: 'Agreement outstanding', kind: 'Boolean', indexed: true, description: 'Running, and no agreement recorded in full yet' },
+    { name: 'RemindersUndelivered', title: 'Reminders not delivered', kind: 'Note', description: 'Reminders that could not reach their person, and who was told instead' },
     { name: 'RepresentativeEnds', title: 'A representative leaves on', kind: 'DateOnly', indexed: true, description: "The earliest representative's last day, while the partnership runs" },
     { name: 'LatestAssessmentScore', title: 'Latest assessment score', kind: 'Number' },
     { name: 'RiskScore', title: 'Risk score (likelihood x impact)', kind: 'Number' },

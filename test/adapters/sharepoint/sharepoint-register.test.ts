@@ -298,3 +298,16 @@ describe("the reminder sweep's question on a register of 6,000 items", () => {
     expect(reads).toHaveLength(5);
   });
 });
+
+describe('what the reminders write on a register item', () => {
+  it('shows a reminder that could not be delivered, and whether its agreement is outstanding, in columns a person reads', async () => {
+    const { register, double } = await sharePoint.open();
+    const note = { at: '2026-03-31T08:00:00.000Z', kind: 'assessment', stage: 'escalation', due: '2026-03-01', recipient: 'approver-1', handedTo: 'owner-1' };
+    await register.create(aPartnership({ id: 'noted', status: 'active', undeliveredReminders: [note] }), 'key-noted');
+
+    const { column } = storedItem(double, 'noted');
+    expect(column('RemindersUndelivered')).toBe('2026-03-31: assessment reminder (escalation, due 2026-03-01) not delivered to approver-1; sent to owner-1');
+    expect(column('AgreementOutstanding')).toBe(true);
+    expect((await register.get('noted'))?.undeliveredReminders).toEqual([note]);
+  });
+});
