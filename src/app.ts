@@ -8,7 +8,6 @@ import { GraphManagerRouting } from './adapters/approvals/graph-manager-routing'
 import { graphToken } from './adapters/approvals/graph-token';
 import { TeamsNotifier } from './adapters/teams/teams-notifier';
 import { createBot } from './bot/application';
-import { BackgroundTasks } from './bot/background';
 import type { Config } from './config';
 import type { Journey } from './domain/journey';
 import type { Logger } from './logger';
@@ -24,6 +23,7 @@ import type { Jobs } from './ports/jobs';
 import { JobWorker } from './bot/job-worker';
 import { deliverApprovalRequests, deliverDecision } from './bot/notifications';
 import { deliverRegisterReview, deliverReminder } from './bot/reminder-jobs';
+import { CHANGE_DECISION_JOB, deliverChangeDecision, deliverFormNotices, deliverTamperedNote, FORM_NOTICES_JOB, TAMPERED_JOB } from './bot/after-turn-jobs';
 import { SendPacer } from './adapters/teams/send-pacer';
 import { dayOf, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
 import type { PeopleDirectory } from './ports/people-directory';
@@ -79,7 +79,6 @@ function adapterFor(config: Config): TeamsAdapter {
 export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
   const adapter = adapterFor(config);
-  const background = new BackgroundTasks(deps.logger);
   const notifierOptions = { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() };
   const notifier = new TeamsNotifier(adapter, deps.conversations, notifierOptions, deps.logger);
   // The sweep's fan-out is what can meet Teams' limits: its sends wait their turn (a turn's own few cards go at once).
@@ -90,7 +89,6 @@ export function createApp(deps: AppDeps): BuiltApp {
     ...deps,
     adapter,
     notifier,
-    background,
     routing:
       config.approvals.route === 'manager'
         ? new GraphManagerRouting(config.approvals, { baseUrl: config.approvals.graphBaseUrl, token: graphToken(config.approvals.graphBaseUrl) }, deps.logger)
@@ -108,6 +106,9 @@ export function createApp(deps: AppDeps): BuiltApp {
   worker = new JobWorker(deps.jobs, deps.clock, deps.logger, {
       'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload),
       'announce-decision': (payload) => deliverDecision(botDeps, payload),
+      [FORM_NOTICES_JOB]: (payload) => deliverFormNotices(botDeps, payload),
+      [CHANGE_DECISION_JOB]: (payload) => deliverChangeDecision(botDeps, payload),
+      [TAMPERED_JOB]: (payload) => deliverTamperedNote(botDeps, payload),
       [REMINDER_JOB]: (payload) => deliverReminder(reminderDeps, payload),
       [REGISTER_REVIEW_JOB]: (payload) => deliverRegisterReview(reminderDeps, payload),
     }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
@@ -116,11 +117,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   return {
     adapter,
     bot,
-    idle: async () => {
-      await background.idle();
-      await worker.idle();
-      await background.idle();
-    },
+    idle: () => worker.idle(),
     runReminders: (day) => {
       const now = deps.clock.now();
       const runJobs = async () => {
