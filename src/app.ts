@@ -25,9 +25,13 @@ import { deliverApprovalRequests, deliverDecision } from './bot/notifications';
 import { deliverRegisterReview, deliverReminder } from './bot/reminder-jobs';
 import { CHANGE_DECISION_JOB, deliverChangeDecision, deliverFormNotices, deliverTamperedNote, FORM_NOTICES_JOB, TAMPERED_JOB } from './bot/after-turn-jobs';
 import { SendPacer } from './adapters/teams/send-pacer';
+import { drainOnce, type Drainable } from './adapters/outbox';
 import { dayOf, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
+
+/** The outbox drain is a recurring job: one process drains at a time, every OUTBOX_DRAIN_SECONDS. */
+const OUTBOX_DRAIN_JOB = 'outbox-drain';
 
 export interface AppDeps {
   readonly config: Config;
@@ -47,6 +51,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /** With REGISTER_STORE=sharepoint: the outbox of writes kept while SharePoint was unreachable, drained by the job worker. */
+  readonly outboxDrain?: Drainable;
 }
 
 export interface BuiltApp {
@@ -111,7 +117,8 @@ export function createApp(deps: AppDeps): BuiltApp {
       [TAMPERED_JOB]: (payload) => deliverTamperedNote(botDeps, payload),
       [REMINDER_JOB]: (payload) => deliverReminder(reminderDeps, payload),
       [REGISTER_REVIEW_JOB]: (payload) => deliverRegisterReview(reminderDeps, payload),
-    }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
+      ...(deps.outboxDrain ? { [OUTBOX_DRAIN_JOB]: () => drainOnce(deps.outboxDrain!, deps.logger) } : {}),
+    }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000, recurring: deps.outboxDrain ? { [OUTBOX_DRAIN_JOB]: config.outboxDrainSeconds * 1000 } : {} });
   const bot = createBot(botDeps);
   const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
   return {

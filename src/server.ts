@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import * as restify from 'restify';
-import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
+import { OutboxRegister } from './adapters/outbox';
 import { randomIds, systemClock } from './adapters/system';
 import { openSharePointRegisters, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
 import { InstanceLockedError, lockDataDir, openSqliteStores } from './adapters/sqlite';
@@ -96,7 +96,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const clock = options.clock ?? systemClock;
   let register: Register = stores.register;
   let records: Records = stores.records;
-  let stopDrain: (() => Promise<void>) | undefined;
+  let outboxDrain: OutboxRegister | undefined;
   try {
     if (options.sharePoint) {
       // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
@@ -105,7 +105,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       records = sharePointRecords;
       const outbox = new OutboxRegister(interactive, stores.outbox, clock, logger, config.registerBreakSeconds * 1000, background);
       register = outbox;
-      stopDrain = startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger);
+      // Drained by the job worker (a recurring job, see app.ts).
+      outboxDrain = outbox;
     }
   } catch (err) {
     stores.close();
@@ -118,7 +119,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     mockUsers: config.peopleDirectory === 'local' ? playgroundUsers(PLAYGROUND_CONFIG, logger) : [],
     logger,
   });
-  const deps: AppDeps = { config, journey: loadProposalJourney({ fundingThreshold: config.fundingThreshold }), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger };
+  const deps: AppDeps = { config, journey: loadProposalJourney({ fundingThreshold: config.fundingThreshold }), flows: loadFlows(), ...stores, register, records, people, clock, ids: randomIds, logger, outboxDrain };
   const built = createApp(deps);
   built.startWork();
   const stopSchedule = startReminderSchedule(config, built, logger);
@@ -131,7 +132,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   } catch (err) {
     stopSchedule?.();
     await built.stopWork();
-    await stopDrain?.();
     stores.close();
     lock.release();
     throw err;
@@ -147,7 +147,6 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
       stopSchedule?.();
       await built.idle();
       await built.stopWork();
-      await stopDrain?.();
       stores.close();
       lock.release();
     },

@@ -31,6 +31,8 @@ export interface Jobs {
   complete(key: string, worker: string): Promise<void>;
   retry(key: string, worker: string, runAt: Date, error: string): Promise<void>;
   fail(key: string, worker: string, error: string): Promise<void>;
+  /** A recurring job done for now: due again at `runAt`, its attempts counted afresh (one row however often it runs). */
+  reschedule(key: string, worker: string, runAt: Date): Promise<void>;
   counts(): Promise<JobCounts>;
   /** When the next pending job is due (ISO), if any: a worker sleeps until then. */
   nextDue(): Promise<string | undefined>;

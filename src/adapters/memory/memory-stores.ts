@@ -252,6 +252,11 @@ export class MemoryJobs implements Jobs {
     if (job) Object.assign(job, { state: 'failed', leaseOwner: undefined, leaseUntil: undefined });
   }
 
+  async reschedule(key: string, worker: string, runAt: Date): Promise<void> {
+    const job = this.held(key, worker);
+    if (job) Object.assign(job, { runAt: runAt.getTime(), attempts: 0, leaseOwner: undefined, leaseUntil: undefined });
+  }
+
   async counts(): Promise<JobCounts> {
     const all = [...this.jobs.values()];
     return { pending: all.filter((j) => j.state === 'pending').length, failed: all.filter((j) => j.state === 'failed').length };
