@@ -22,11 +22,11 @@ import type { Records } from './ports/records';
 import type { Jobs } from './ports/jobs';
 import { JobWorker } from './bot/job-worker';
 import { deliverApprovalRequests, deliverDecision } from './bot/notifications';
-import { deliverRegisterReview, deliverReminder } from './bot/reminder-jobs';
+import { deliverFailedJobsNote, deliverRegisterReview, deliverReminder } from './bot/reminder-jobs';
 import { CHANGE_DECISION_JOB, deliverChangeDecision, deliverFormNotices, deliverTamperedNote, FORM_NOTICES_JOB, TAMPERED_JOB } from './bot/after-turn-jobs';
 import { SendPacer } from './adapters/teams/send-pacer';
 import { drainOnce, type Drainable } from './adapters/outbox';
-import { dayOf, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
+import { dayOf, FAILED_JOBS_NOTE_JOB, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
 
@@ -117,6 +117,7 @@ export function createApp(deps: AppDeps): BuiltApp {
       [TAMPERED_JOB]: (payload) => deliverTamperedNote(botDeps, payload),
       [REMINDER_JOB]: (payload) => deliverReminder(reminderDeps, payload),
       [REGISTER_REVIEW_JOB]: (payload) => deliverRegisterReview(reminderDeps, payload),
+      [FAILED_JOBS_NOTE_JOB]: (payload) => deliverFailedJobsNote(reminderDeps, payload),
       ...(deps.outboxDrain ? { [OUTBOX_DRAIN_JOB]: () => drainOnce(deps.outboxDrain!, deps.logger) } : {}),
     }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000, recurring: deps.outboxDrain ? { [OUTBOX_DRAIN_JOB]: config.outboxDrainSeconds * 1000 } : {} });
   const bot = createBot(botDeps);

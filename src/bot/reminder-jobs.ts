@@ -11,6 +11,8 @@ import type { Notifier } from '../ports/notifier';
 import type { Register } from '../ports/register';
 import { dayOf, REMINDER_JOB, type RegisterReviewPayload, type ReminderPayload, type SweepItem, type SweepOutcomes } from '../use-cases/reminders';
 import { renderRegisterReview, renderReminder } from '../views/reminder-views';
+import { REMINDER_WORDS } from '../views/catalogue';
+import { renderMessage } from '../views/journey-views';
 import { RetryLater } from './job-worker';
 import { recipientId } from './notifications';
 
@@ -124,4 +126,13 @@ export async function deliverRegisterReview(deps: ReminderJobDeps, payload: Read
     deps.outcomes.record(p.root, { result: 'retrying', item });
     throw new RetryLater('the register-wide review could not be delivered just now', delivery.retryAfterMs);
   } else deps.outcomes.record(p.root, { result: 'unreachable', item });
+}
+
+/** The daily note to a register owner that some jobs failed for good (their count when the sweep ran). */
+export async function deliverFailedJobsNote(deps: ReminderJobDeps, payload: Readonly<Record<string, unknown>>): Promise<void> {
+  if (typeof payload.recipient !== 'string' || typeof payload.failed !== 'number') return;
+  const userId = await recipientId(deps, payload.recipient);
+  if (!userId) return;
+  const delivery = await deps.notifier.send(userId, renderMessage(REMINDER_WORDS.failedJobsHeading, REMINDER_WORDS.failedJobs(payload.failed)));
+  if (!delivery.ok && delivery.reason === 'failed') throw new RetryLater('the failed-jobs note could not be delivered just now', delivery.retryAfterMs);
 }

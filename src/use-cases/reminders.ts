@@ -22,6 +22,8 @@ import type { Register } from '../ports/register';
  */
 export const REMINDER_JOB = 'reminder';
 export const REGISTER_REVIEW_JOB = 'register-review';
+/** The register owners' daily note that some work failed for good (once a day, with the sweep). */
+export const FAILED_JOBS_NOTE_JOB = 'failed-jobs-note';
 
 /** A reminder as its job carries it: `root` is the key the sweep enqueued (kept across hand-overs). */
 export interface ReminderPayload extends Reminder {
@@ -138,7 +140,15 @@ export async function sweepReminders(deps: SweepDeps, day: string, now: Date): P
   const fresh = new Set<string>();
   for (const p of planned) if (await deps.jobs.enqueue(p.job, now)) fresh.add(p.job.key);
   await deps.runJobs();
-  const answer: SweepAnswer = { day, sent: [], skipped: [], escalated: [], failed: [], failedJobs: (await deps.jobs.counts()).failed };
+  const failedJobs = (await deps.jobs.counts()).failed;
+  if (failedJobs > 0) {
+    for (const owner of deps.registerOwners) {
+      const key = `${FAILED_JOBS_NOTE_JOB}:${day}:${owner.toLowerCase()}`;
+      await deps.jobs.enqueue({ key, kind: FAILED_JOBS_NOTE_JOB, payload: { root: key, recipient: owner, failed: failedJobs } }, now);
+    }
+    await deps.runJobs();
+  }
+  const answer: SweepAnswer = { day, sent: [], skipped: [], escalated: [], failed: [], failedJobs };
   for (const p of planned) {
     if (!fresh.has(p.job.key)) {
       answer.skipped.push({ ...p.item, reason: 'already-sent' });

@@ -182,6 +182,9 @@ export const REMINDER_WORDS = {
   undeliveredHeading: 'Reminder not delivered',
   reviewHeading: (year: string) => `Register-wide review ${year}`,
   reviewText: 'The annual review of the partnership register: the figures as they stand today.',
+  failedJobsHeading: 'Some work could not be done',
+  failedJobs: (count: number) =>
+    `${count} piece${count === 1 ? '' : 's'} of work the bot does after answering people (cards, notices, reminders) failed after every retry and ${count === 1 ? 'is' : 'are'} kept as failed. The bot's logs name each one; please ask whoever runs the bot to look at them.`,
 } as const;
 
 /** `en-GB`, `cy-GB`, `cy`: the language of an activity's locale that we have words for. */

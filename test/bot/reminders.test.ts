@@ -138,6 +138,23 @@ describe('POST /api/reminders/run', () => {
     expect(bot.received()).toHaveLength(1);
   }, 30_000);
 
+  it('the register owners are told once a day that work failed for good, with the count in the answer', async () => {
+    await bot.stores.jobs.enqueue({ key: 'broken', kind: 'announce-decision', payload: {} }, new Date(`${DAY}T07:00:00Z`));
+    await bot.stores.jobs.claim('gone', new Date(`${DAY}T07:00:00Z`), 1000, 10);
+    await bot.stores.jobs.fail('broken', 'gone', 'HTTP 500 eight times');
+    const first = await bot.run();
+    await bot.run();
+    await bot.idle();
+    expect(first.body.failedJobs).toBe(1);
+    const notes = () => bot.received().filter((r) => r.person === OWNER && r.text.includes('Some work could not be done'));
+    expect(notes()).toHaveLength(1);
+    expect(notes()[0].text).toContain('1 piece of work');
+    bot.setDay('2026-03-02');
+    await bot.run();
+    await bot.idle();
+    expect(notes()).toHaveLength(2);
+  });
+
   it("the card's buttons: start the form; Snooze 7 days brings it back on the 8th, once", async () => {
     const LEAD = '3f2b8c1e-0000-4000-8000-00000000000a';
     await bot.seed({ id: 'buttons', name: 'Buttons Partnership', leadOfficer: LEAD, agreement: AGREED, nextReviewDue: DAY, ...approvedBy('2025-03-01T10:00:00.000Z') });
