@@ -170,7 +170,7 @@ export const REMINDER_WORDS = {
     else if (kind === 'agreement') lines.push(`${partnership} has no partnership agreement (or terms of reference) recorded in full. Please record it with the agreement checklist (due ${due}).`);
     else if (kind === 'handover') lines.push(`Your last day as representative on ${partnership} is ${due}. Please hand over to the incoming representative.`);
     else if (stage === 'plan') lines.push(`${partnership} is due to end on ${due}: time to plan the exit.`);
-    else if (stage === 'end') lines.push(`${partnership} ends today (${due}). The exit and evaluation are due within 30 days.`);
+    else if (stage === 'end') lines.push(`${partnership} ends today (${due}). Please complete its exit and evaluation.`);
     else lines.push(`The exit evaluation of ${partnership}, which ended on ${due}, is due.`);
     return lines.join(' ');
   },

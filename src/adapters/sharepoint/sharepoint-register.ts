@@ -11,7 +11,7 @@ import { ItemMapper, type ItemValues } from './columns';
 import { highestReference, peopleOf } from './item-text';
 import { RecordSeal } from './record-seal';
 import { REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
-import { allItems, firstItem } from './queries';
+import { allItems, dueFilters, firstItem } from './queries';
 import { checkedOnce, failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 import { SharePointUnavailableError } from './transport';
 
@@ -232,18 +232,12 @@ export class SharePointRegister implements Register {
    * register): exiting entries, reviews near, agreements outstanding, ends
    * near, representatives leaving.
    */
+  /** What may be due (see dueFilters): each query led by an indexed column that narrows it to what is due. */
   async listDue(query: DueQuery): Promise<Partnership[]> {
     await this.prepared();
-    const day = (d: string) => `datetime'${d}T23:59:59Z'`;
-    const active = `Status eq ${literal(STATUS_CHOICE.active)}`;
-    const filters = [
-      `Status eq ${literal(STATUS_CHOICE.exiting)}`,
-      `NextReviewDue le ${day(query.reviewBy)} and ${active}`,
-      'AgreementOutstanding eq 1',
-      `RepresentativeEnds le ${day(query.handoverBy)}`,
-    ];
     const end = this.schema.register.columns.find((c) => c.question?.id === 'proposedEndDate');
-    if (end && this.mapper.selectNames().includes(end.name)) filters.push(`${end.name} le ${day(query.endingBy)} and ${active}`);
+    const endColumn = end && this.mapper.selectNames().includes(end.name) ? end.name : undefined;
+    const filters = dueFilters(query, { active: literal(STATUS_CHOICE.active), exiting: literal(STATUS_CHOICE.exiting) }, endColumn);
     return this.guarded(async () => {
       const found = new Map<string, Found>();
       for (const filter of filters) for (const f of await this.findAll(filter)) found.set(f.partnership.id, f);
