@@ -1,4 +1,5 @@
-import { VersionConflictError } from '../domain/errors';
+import { StoreUnavailableError, VersionConflictError } from '../domain/errors';
+import type { PeopleDirectory } from '../ports/people-directory';
 import type { UndeliveredReminder } from '../domain/records';
 import { registerFigures } from '../domain/register-figures';
 import { reminderKey, stillDue, type ReminderSettings } from '../domain/reminders';
@@ -35,6 +36,25 @@ export interface ReminderJobDeps {
   readonly settings: ReminderSettings;
   readonly outcomes: SweepOutcomes;
   readonly kickJobs: () => void;
+  /** Finds the Entra id of someone the register names by email who has not talked to the bot yet. */
+  readonly people: PeopleDirectory;
+}
+
+/**
+ * Whom to send to: a person known to the bot by id or email, else (an email)
+ * the directory's Entra id, with which the bot opens the chat if the app is
+ * installed for them (Teams says 403/404 otherwise: unreachable). A directory
+ * that cannot be asked just now is a retry, not an unreachable person.
+ */
+async function reachableId(deps: ReminderJobDeps, recipient: string): Promise<string | undefined> {
+  const known = await recipientId(deps, recipient);
+  if (known || !recipient.includes('@')) return known;
+  try {
+    return (await deps.people.find(recipient))?.id || undefined;
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw new RetryLater('the directory could not be asked just now');
+    throw err;
+  }
 }
 
 const BOT = { id: 'partnership-register-bot', name: 'Partnership Register (reminders)' };
@@ -57,7 +77,13 @@ export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<R
     deps.outcomes.record(r.root, { result: 'done', item });
     return;
   }
-  const userId = await recipientId(deps, r.recipient);
+  let userId: string | undefined;
+  try {
+    userId = await reachableId(deps, r.recipient);
+  } catch (err) {
+    if (err instanceof RetryLater) deps.outcomes.record(r.root, { result: 'retrying', item });
+    throw err;
+  }
   const delivery = userId ? await deps.notifier.send(userId, renderReminder(entry, r, deps.settings.snoozeDays)) : ({ ok: false, reason: 'unreachable' } as const);
   if (delivery.ok) {
     deps.outcomes.record(r.root, { result: 'sent', item, escalation: r.escalation });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connectorErrors } from '../doubles/bot-connector';
 import { teamsUser } from '../doubles/teams-activity';
+import { startGraphDouble } from '../doubles/graph';
 import { Chat, textOf } from './chat';
 import { AGREED, APPROVER, approvedBy, KEY, OWNER, startReminderBot, type ReminderBot } from './reminder-harness';
 import { loadConfig } from '../../src/config';
@@ -180,6 +181,39 @@ describe('POST /api/reminders/run', () => {
     await bot.run();
     await bot.idle();
     expect(snoozed()).toHaveLength(1);
+  });
+});
+
+describe('a lead officer named by email who has never talked to the bot', () => {
+  it('is found in the directory and reached in a new 1:1 chat; without the app installed (403) the reminder goes on down the chain', async () => {
+    const graph = await startGraphDouble();
+    const bot = await startReminderBot({ PEOPLE_DIRECTORY: 'graph', GRAPH_BASE_URL: graph.url });
+    try {
+      const NEW = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+      const NOAPP = '9b2e1f30-1111-4abc-8def-222233334444';
+      graph.setUser({ id: NEW, displayName: 'Nell New', mail: 'nell.new@example.org', userPrincipalName: 'nell.new@example.org' });
+      graph.setUser({ id: NOAPP, displayName: 'Ned Noapp', mail: 'ned.noapp@example.org', userPrincipalName: 'ned.noapp@example.org' });
+      await bot.addPerson(APPROVER);
+      await bot.addPerson(OWNER);
+      await bot.seed({ id: 'nell', leadOfficer: 'nell.new@example.org', agreement: AGREED, nextReviewDue: DAY, ...approvedBy('2025-03-01T10:00:00.000Z') });
+      await bot.seed({ id: 'ned', leadOfficer: 'ned.noapp@example.org', agreement: AGREED, nextReviewDue: DAY, ...approvedBy('2025-03-01T10:00:00.000Z') });
+      bot.setDay(DAY);
+      // Creating Ned's chat is refused: the app is not installed for him.
+      bot.connector.failNext(403, connectorErrors.botNotInConversationRoster, {}, { match: (r) => r.method === 'POST' && r.path === '/v3/conversations' && JSON.stringify(r.body).includes(NOAPP) });
+      const { body } = await bot.run();
+      await bot.idle();
+
+      const created = bot.connector.conversations.find((c) => JSON.stringify(c.parameters.members).includes(NEW));
+      expect(created).toBeDefined();
+      const toNell = bot.connector.activities.filter((a) => a.conversationId === created!.id);
+      expect(toNell).toHaveLength(1);
+      expect(body.sent.map((x: { recipient: string }) => x.recipient).sort()).toEqual([APPROVER, 'nell.new@example.org'].sort());
+      expect(bot.received().filter((r) => r.entryId === 'ned')).toEqual([expect.objectContaining({ person: APPROVER })]);
+      expect((await bot.stores.register.get('ned'))?.undeliveredReminders).toEqual([expect.objectContaining({ recipient: 'ned.noapp@example.org', handedTo: APPROVER })]);
+    } finally {
+      await bot.close();
+      await graph.close();
+    }
   });
 });
 
