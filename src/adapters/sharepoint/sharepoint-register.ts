@@ -144,6 +144,9 @@ export class SharePointRegister implements Register {
         );
       }
     }
+    // The reminder sweep's queries lean on these indexes once the list passes 5,000 items.
+    const unindexed = expected.filter((c) => c.indexed && names.has(c.name) && fields.find((f) => f.InternalName === c.name)?.Indexed !== true).map((c) => c.name);
+    if (unindexed.length > 0) this.logger?.warn({ columns: unindexed }, 'register columns without their index: run npm run provision before the list passes 5,000 items');
     const missingAnswers = expected.filter((c) => c.question && !names.has(c.name)).map((c) => c.name);
     if (missingAnswers.length > 0) {
       this.logger?.warn({ columns: missingAnswers }, 'register columns missing: run npm run provision; their answers are kept in All answers meanwhile');
