@@ -1,5 +1,6 @@
 import { StoreUnavailableError, VersionConflictError } from '../domain/errors';
 import type { PeopleDirectory } from '../ports/people-directory';
+import type { SentCards } from '../ports/sent-cards';
 import type { UndeliveredReminder } from '../domain/records';
 import { registerFigures } from '../domain/register-figures';
 import { reminderKey, stillDue, type ReminderSettings } from '../domain/reminders';
@@ -38,6 +39,8 @@ export interface ReminderJobDeps {
   readonly kickJobs: () => void;
   /** Finds the Entra id of someone the register names by email who has not talked to the bot yet. */
   readonly people: PeopleDirectory;
+  /** Where each reminder went, by its key: a job run again after a crash between send and complete does not send twice. */
+  readonly sentCards: SentCards;
 }
 
 /**
@@ -77,6 +80,11 @@ export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<R
     deps.outcomes.record(r.root, { result: 'done', item });
     return;
   }
+  const key = reminderKey(r);
+  if ((await deps.sentCards.list(key)).length > 0) {
+    deps.outcomes.record(r.root, { result: 'sent', item, escalation: r.escalation });
+    return;
+  }
   let userId: string | undefined;
   try {
     userId = await reachableId(deps, r.recipient);
@@ -86,6 +94,7 @@ export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<R
   }
   const delivery = userId ? await deps.notifier.send(userId, renderReminder(entry, r, deps.settings.snoozeDays)) : ({ ok: false, reason: 'unreachable' } as const);
   if (delivery.ok) {
+    await deps.sentCards.record(key, delivery.message);
     deps.outcomes.record(r.root, { result: 'sent', item, escalation: r.escalation });
     return;
   }

@@ -7,6 +7,7 @@ import { startGraphDouble } from '../doubles/graph';
 import { Chat, textOf } from './chat';
 import { AGREED, APPROVER, approvedBy, KEY, OWNER, startReminderBot, type ReminderBot } from './reminder-harness';
 import { loadConfig } from '../../src/config';
+import { openDatabase } from '../../src/adapters/sqlite';
 import { startServer } from '../../src/server';
 
 /**
@@ -138,6 +139,22 @@ describe('POST /api/reminders/run', () => {
     await bot.idle();
     expect(bot.received()).toHaveLength(1);
   }, 30_000);
+
+  it('a process that died after sending but before marking the job done: the job runs again and sends nothing twice', async () => {
+    await bot.run();
+    await bot.idle();
+    expect(bot.received()).toHaveLength(1);
+    // As the store would be had the process died between the send and the job's completion (its lease since ended).
+    const db = openDatabase(join(bot.dataDir, 'register.sqlite'));
+    try {
+      expect(db.prepare("UPDATE jobs SET state = 'pending', lease_owner = NULL, lease_until = NULL WHERE kind = 'reminder'").run().changes).toBe(1);
+    } finally {
+      db.close();
+    }
+    await bot.run();
+    await bot.idle();
+    expect(bot.received()).toHaveLength(1);
+  });
 
   it('the register owners are told once a day that work failed for good, with the count in the answer', async () => {
     await bot.stores.jobs.enqueue({ key: 'broken', kind: 'announce-decision', payload: {} }, new Date(`${DAY}T07:00:00Z`));
