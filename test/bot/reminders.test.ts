@@ -235,6 +235,20 @@ describe('a lead officer named by email who has never talked to the bot', () => 
 });
 
 describe('POST /api/reminders/run, configured otherwise', () => {
+  it('runs the sweep on its in-process schedule, with no request (croner; every second here)', async () => {
+    const bot = await startReminderBot({ REMINDER_SCHEDULE: '* * * * * *', REMINDER_TIMEZONE: 'Europe/London' });
+    try {
+      bot.setDay(DAY);
+      await bot.addPerson('lead-1', 'lead1@example.org');
+      await bot.seed({ id: 'scheduled', leadOfficer: 'lead1@example.org', agreement: AGREED, nextReviewDue: DAY, ...approvedBy('2025-03-01T10:00:00.000Z') });
+      await eventually(() => bot.received().length > 0, 10_000);
+      await new Promise((r) => setTimeout(r, 2200));
+      expect(bot.received()).toEqual([expect.objectContaining({ entryId: 'scheduled', kind: 'assessment', person: 'lead-1' })]);
+    } finally {
+      await bot.close();
+    }
+  }, 30_000);
+
   it('is off (404) when no REMINDERS_KEY is configured', async () => {
     const bot = await startReminderBot({ REMINDERS_KEY: '' });
     try {
