@@ -6,7 +6,6 @@ import type { Request, Response } from 'restify';
 import { ConfigRouting } from './adapters/approvals/config-routing';
 import { TeamsNotifier } from './adapters/teams/teams-notifier';
 import { createBot } from './bot/application';
-import { BackgroundTasks } from './bot/background';
 import type { Config } from './config';
 import type { Journey } from './domain/journey';
 import type { Logger } from './logger';
@@ -22,8 +21,16 @@ import type { Records } from './ports/records';
 import type { Jobs } from './ports/jobs';
 import { JobWorker } from './bot/job-worker';
 import { deliverApprovalRequests, deliverDecision } from './bot/notifications';
+import { deliverFailedJobsNote, deliverRegisterReview, deliverReminder } from './bot/reminder-jobs';
+import { CHANGE_DECISION_JOB, deliverChangeDecision, deliverFormNotices, deliverTamperedNote, FORM_NOTICES_JOB, TAMPERED_JOB } from './bot/after-turn-jobs';
+import { SendPacer } from './adapters/teams/send-pacer';
+import { drainOnce, type Drainable } from './adapters/outbox';
+import { dayOf, FAILED_JOBS_NOTE_JOB, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
+
+/** The outbox drain is a recurring job: one process drains at a time, every OUTBOX_DRAIN_SECONDS. */
+const OUTBOX_DRAIN_JOB = 'outbox-drain';
 
 export interface AppDeps {
   readonly config: Config;
@@ -45,6 +52,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Who decides a proposal; chosen by compose() from APPROVAL_ROUTE (config routing when absent). */
   readonly routing?: ApprovalRouting;
+  /** With REGISTER_STORE=sharepoint: the outbox of writes kept while SharePoint was unreachable, drained by the job worker. */
+  readonly outboxDrain?: Drainable;
 }
 
 export interface BuiltApp {
@@ -68,6 +77,8 @@ export interface BuiltApp {
   inFlight(): number;
   /** Whether `stop` has begun (readiness answers 503 from then on). */
   stopping(): boolean;
+  /** The reminder sweep of a day (default: the clock's), as both triggers call it. */
+  runReminders(day?: string): Promise<SweepAnswer>;
 }
 
 function adapterFor(config: Config): TeamsAdapter {
@@ -84,19 +95,16 @@ function adapterFor(config: Config): TeamsAdapter {
 export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
   const adapter = adapterFor(config);
-  const background = new BackgroundTasks(deps.logger);
-  const notifier = new TeamsNotifier(
-    adapter,
-    deps.conversations,
-    { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() },
-    deps.logger,
-  );
+  const notifierOptions = { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() };
+  const notifier = new TeamsNotifier(adapter, deps.conversations, notifierOptions, deps.logger);
+  // The sweep's fan-out is what can meet Teams' limits: its sends wait their turn (a turn's own few cards go at once).
+  const pacedNotifier = new TeamsNotifier(adapter, deps.conversations, { ...notifierOptions, pacer: new SendPacer() }, deps.logger);
+  const outcomes = new SweepOutcomes();
   let worker: JobWorker | undefined;
   const botDeps = {
     ...deps,
     adapter,
     notifier,
-    background,
     routing: deps.routing ?? new ConfigRouting(config.approvals),
     registerOwners: config.approvals.registerOwners,
     reviewIntervalMonths: config.approvals.reviewIntervalMonths,
@@ -105,17 +113,25 @@ export function createApp(deps: AppDeps): BuiltApp {
     policy: { selfApprovalAllowed: config.approvals.localMode },
     strictIdentity: config.bot !== undefined,
     kickJobs: () => worker?.kick(),
+    reminders: config.reminders.settings,
   };
-  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, { 'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload), 'announce-decision': (payload) => deliverDecision(botDeps, payload) }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000 });
+  const reminderDeps = { ...botDeps, notifier: pacedNotifier, settings: config.reminders.settings, outcomes };
+  worker = new JobWorker(deps.jobs, deps.clock, deps.logger, {
+      'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload),
+      'announce-decision': (payload) => deliverDecision(botDeps, payload),
+      [FORM_NOTICES_JOB]: (payload) => deliverFormNotices(botDeps, payload),
+      [CHANGE_DECISION_JOB]: (payload) => deliverChangeDecision(botDeps, payload),
+      [TAMPERED_JOB]: (payload) => deliverTamperedNote(botDeps, payload),
+      [REMINDER_JOB]: (payload) => deliverReminder(reminderDeps, payload),
+      [REGISTER_REVIEW_JOB]: (payload) => deliverRegisterReview(reminderDeps, payload),
+      [FAILED_JOBS_NOTE_JOB]: (payload) => deliverFailedJobsNote(reminderDeps, payload),
+      ...(deps.outboxDrain ? { [OUTBOX_DRAIN_JOB]: () => drainOnce(deps.outboxDrain!, deps.logger) } : {}),
+    }, { workerId: deps.ids.next(), leaseMs: config.jobLeaseSeconds * 1000, recurring: deps.outboxDrain ? { [OUTBOX_DRAIN_JOB]: config.outboxDrainSeconds * 1000 } : {} });
   const bot = createBot(botDeps);
   const identity = config.bot ? { appId: config.bot.appId, tenantId: config.bot.tenantId } : undefined;
   const turns = new Set<Promise<void>>();
   let stopping: Promise<void> | undefined;
-  const idle = async (): Promise<void> => {
-    await background.idle();
-    await worker.idle();
-    await background.idle();
-  };
+  const idle = (): Promise<void> => worker.idle();
   return {
     adapter,
     bot,
@@ -123,6 +139,14 @@ export function createApp(deps: AppDeps): BuiltApp {
     start: () => worker.start(),
     stop: (graceMs = config.shutdownGraceSeconds * 1000) => (stopping ??= stop(graceMs)),
     handle,
+    runReminders: (day) => {
+      const now = deps.clock.now();
+      const runJobs = async () => {
+        worker.kick();
+        await worker.idle();
+      };
+      return sweepReminders({ register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners, outcomes, runJobs }, day ?? dayOf(now), now);
+    },
     runTurn,
     inFlight: () => turns.size,
     stopping: () => stopping !== undefined,
@@ -155,7 +179,6 @@ export function createApp(deps: AppDeps): BuiltApp {
     const deadline = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), graceMs).unref());
     const drained = (async () => {
       while (turns.size > 0) await Promise.allSettled([...turns]);
-      await background.idle();
       return 'done' as const;
     })();
     const outcome = await Promise.race([drained, deadline]);

@@ -4,7 +4,7 @@ import { GraphManagerRouting } from './adapters/approvals/graph-manager-routing'
 import { graphToken } from './adapters/approvals/graph-token';
 import { openAzureStores, tablesOptionsFor } from './adapters/azure-tables';
 import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
-import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
+import { OutboxRegister } from './adapters/outbox';
 import type { OutboxStore } from './adapters/outbox/outbox-store';
 import { openSharePointRegisters, type SharePointSettings } from './adapters/sharepoint';
 import { lockDataDir, openSqliteStores, type InstanceLock } from './adapters/sqlite';
@@ -52,7 +52,7 @@ export interface Composition {
   readonly deps: AppDeps;
   /** Asks every store once (in parallel, each within `timeoutMs`). */
   ready(timeoutMs?: number): Promise<Readiness>;
-  /** Releases what compose opened (files, the DATA_DIR lock, the outbox drain); call after app.stop(). */
+  /** Releases what compose opened (files, the DATA_DIR lock); call after app.stop(). */
   close(): Promise<void>;
 }
 
@@ -84,6 +84,7 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
     let records: Records | undefined;
     let sqlite: ReturnType<typeof openSqliteStores> | undefined;
     let azureOutbox: OutboxStore | undefined;
+    let outboxDrain: OutboxRegister | undefined;
     if (config.stateStore === 'azure') {
       // Several instances share these tables: no DATA_DIR lock, no SQLite file.
       const azure = await openAzureStores(tablesOptionsFor(config.azureStorage!));
@@ -109,7 +110,8 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
       // Writes made while SharePoint is unreachable wait in the outbox (SQLite, or Tables shared by every instance) and are drained when it is back.
       const outbox = new OutboxRegister(interactive, sqlite ? sqlite.outbox : azureOutbox!, clock, logger, config.registerBreakSeconds * 1000, background);
       register = outbox;
-      cleanups.push(startOutboxDrain(outbox, config.outboxDrainSeconds * 1000, logger));
+      // Drained by the job worker: a recurring job, so one instance drains at a time (app.ts).
+      outboxDrain = outbox;
       checks.push({ name: 'register', check: async () => void (await interactive.get('readyz-probe')) });
     }
     if (!register || !records) throw new Error('no register: STATE_STORE=azure needs REGISTER_STORE=sharepoint and its settings');
@@ -139,6 +141,7 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
       clock,
       ids: options.ids ?? randomIds,
       logger,
+      outboxDrain,
     };
     const app = createApp(deps);
     return { app, deps, ready: (timeoutMs = 3000) => readiness(checks, timeoutMs), close: closeAll };

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { DEFAULT_REMINDERS, type ReminderSettings } from './domain/reminders';
 
 /**
  * Every setting the product reads, parsed once from the environment. Nothing
@@ -51,6 +52,7 @@ export interface Config {
   readonly appInsightsConnectionString?: string;
   /** On SIGTERM, how long turns and jobs in flight may take to finish before the process exits. */
   readonly shutdownGraceSeconds: number;
+  readonly reminders: ReminderConfig;
 }
 
 /** Either the account's table endpoint with a managed identity, or a connection string (Azurite). */
@@ -63,6 +65,16 @@ export interface AzureStorageSettings {
   readonly clientId?: string;
   /** AZURE_TABLES_PREFIX: table names start with it (letters and digits), so deployments can share an account. */
   readonly tablePrefix: string;
+}
+
+export interface ReminderConfig {
+  /** The timings of DOMAIN 3's table (REMINDER_*). */
+  readonly settings: ReminderSettings;
+  /** When the in-process sweep runs (cron, REMINDER_SCHEDULE, default `0 8 * * *`); undefined: off. */
+  readonly schedule?: string;
+  readonly timezone: string;
+  /** The shared key of POST /api/reminders/run (REMINDERS_KEY); undefined: the endpoint is off. */
+  readonly key?: string;
 }
 
 export interface ApprovalSettings {
@@ -203,6 +215,44 @@ function stateStore(env: Env, register: Config['registerStore']): Pick<Config, '
   };
 }
 
+function reminderConfig(env: Env): ReminderConfig {
+  const d = DEFAULT_REMINDERS;
+  const days = (name: string, fallback: number) => integer(env, name, fallback, 0, 3650);
+  const review = env.REGISTER_REVIEW_DATE?.trim() || d.registerReview!;
+  if (review !== 'off' && !/^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/.test(review)) throw new ConfigError('REGISTER_REVIEW_DATE', `must be MM-DD (e.g. 05-01) or off, got "${review}"`);
+  const schedule = env.REMINDER_SCHEDULE?.trim() || '0 8 * * *';
+  if (schedule !== 'off' && schedule.split(/\s+/).length < 5) throw new ConfigError('REMINDER_SCHEDULE', `must be a cron expression (e.g. "0 8 * * *") or off, got "${schedule}"`);
+  const timezone = env.REMINDER_TIMEZONE?.trim() || 'Europe/London';
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: timezone });
+  } catch {
+    throw new ConfigError('REMINDER_TIMEZONE', `is not a time zone this runtime knows: "${timezone}"`);
+  }
+  const key = env.REMINDERS_KEY?.trim() || undefined;
+  if (key !== undefined && key.length < 16) throw new ConfigError('REMINDERS_KEY', 'must be at least 16 characters');
+  const settings: ReminderSettings = {
+    assessment: {
+      noticeDays: days('REMINDER_ASSESSMENT_NOTICE_DAYS', d.assessment.noticeDays),
+      repeatDays: days('REMINDER_ASSESSMENT_REPEAT_DAYS', d.assessment.repeatDays),
+      escalateAfterDays: days('REMINDER_ASSESSMENT_ESCALATE_DAYS', d.assessment.escalateAfterDays),
+    },
+    agreement: {
+      afterDays: days('REMINDER_AGREEMENT_AFTER_DAYS', d.agreement.afterDays),
+      repeatDays: days('REMINDER_AGREEMENT_REPEAT_DAYS', d.agreement.repeatDays),
+      escalateAfterDays: days('REMINDER_AGREEMENT_ESCALATE_DAYS', d.agreement.escalateAfterDays),
+    },
+    handover: { noticeDays: days('REMINDER_HANDOVER_NOTICE_DAYS', d.handover.noticeDays) },
+    exit: {
+      planDays: days('REMINDER_EXIT_PLAN_DAYS', d.exit.planDays),
+      evaluationAfterDays: days('REMINDER_EVALUATION_AFTER_DAYS', d.exit.evaluationAfterDays),
+      escalateAfterDays: days('REMINDER_EVALUATION_ESCALATE_DAYS', d.exit.escalateAfterDays),
+    },
+    snoozeDays: integer(env, 'REMINDER_SNOOZE_DAYS', d.snoozeDays, 1, 365),
+    registerReview: review === 'off' ? undefined : review,
+  };
+  return Object.freeze({ settings: Object.freeze(settings), schedule: schedule === 'off' ? undefined : schedule, timezone, key });
+}
+
 export function loadConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const threshold = Number(env.SIGNIFICANT_FUNDING_THRESHOLD ?? '50000');
@@ -238,5 +288,6 @@ export function loadConfig(env: Env): Config {
     registerBreakSeconds: integer(env, 'REGISTER_BREAK_SECONDS', 30, 0, 600),
     peopleDirectory: peopleDirectory(env, bot !== undefined),
     jobLeaseSeconds: integer(env, 'JOB_LEASE_SECONDS', 60, 1, 3600),
+    reminders: reminderConfig(env),
   });
 }

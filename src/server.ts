@@ -4,6 +4,7 @@ import { sharePointSettings } from './adapters/sharepoint';
 import { InstanceLockedError } from './adapters/sqlite';
 import { shapeProblem } from './bot/activity-guard';
 import { compose, type Composition } from './compose';
+import { addReminderRoute, startReminderSchedule } from './reminder-triggers';
 import { loadConfig, ConfigError, type Config } from './config';
 import { createLogger, type Logger } from './logger';
 import type { Clock } from './ports/clock';
@@ -52,6 +53,7 @@ function buildServer(config: Config, composition: Composition, logger: Logger): 
       if (!res.headersSent) res.send(500, { error: 'Internal error' });
     }
   });
+  addReminderRoute(server, config, built, logger);
   // Liveness: the process is up and serving HTTP (also while shutting down, so it is not restarted mid-drain).
   const alive: restify.RequestHandler = (_req, res, next) => {
     res.send(200, { status: 'ok' });
@@ -93,12 +95,14 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
   const built = composition.app;
   built.start();
   const server = buildServer(config, composition, logger);
+  const stopSchedule = startReminderSchedule(config, built, logger);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
   } catch (err) {
+    stopSchedule?.();
     await built.stop(0);
     await composition.close();
     throw err;
@@ -115,6 +119,7 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     idle: () => built.idle(),
     close: () =>
       (closing ??= (async () => {
+        stopSchedule?.();
         // New turns get 503 at once; the socket stays open until those in flight have their answers.
         await built.stop();
         await new Promise<void>((resolve) => {

@@ -30,18 +30,20 @@ import { roleOn } from '../domain/roles';
 import { describeDecision, renderApproval, renderPendingApprovals } from '../views/approval-views';
 import { mayDecide, mayView, samePerson, type Decision, type DecisionPolicy } from '../domain/approval';
 import { MESSAGE } from '../views/messages';
-import type { BackgroundTasks } from './background';
 import { cardRef, draftIdOf, proposalIdOf, stageOf, targetOf, textOf, type ActionData } from './card-data';
 import { personOf } from './identity';
 import { cleanData } from './sanitize';
 import { commentProblemText, localeOf, say, type Locale } from '../views/catalogue';
-import { announceChangeDecision, approvalRequestsJob, decisionJob, refreshListFor, sendFormNotices, tellOwnersOfTampering, type NotifyDeps } from './notifications';
+import { approvalRequestsJob, decisionJob, refreshListFor, type NotifyDeps } from './notifications';
+import { changeDecisionJob, formNoticesJob, tamperedJob } from './after-turn-jobs';
 import type { Jobs, JobSpec } from '../ports/jobs';
+import type { ReminderSettings } from '../domain/reminders';
+import { snoozeReminder } from '../use-cases/reminders';
+import { renderSnoozed } from '../views/reminder-views';
 
 export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   readonly logger: Logger;
   readonly reviewIntervalMonths: number;
-  readonly background: BackgroundTasks;
   /** What the configuration in force allows (self-approval only in local mode). */
   readonly policy: DecisionPolicy;
   /** With a bot identity: people are known by their Entra object id only. */
@@ -49,6 +51,8 @@ export interface HandlerDeps extends JourneyDeps, NotifyDeps, FormDeps {
   /** Work after the answer that must survive a crash (approval cards): enqueued, then run by the job worker. */
   readonly jobs: Jobs;
   readonly kickJobs: () => void;
+  /** DOMAIN 3's timings (config): how long a snooze lasts. */
+  readonly reminders: ReminderSettings;
 }
 
 /** Keeps work that must outlive this turn as durable jobs, then wakes the worker. */
@@ -93,7 +97,7 @@ function move(kind: Move): ActionHandler {
     if (!ref) return renderRefusal('DRAFT_NOT_FOUND');
     if (await isForm(deps, ref.draftId)) {
       const form = await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data);
-      if (form.kind === 'completed' && form.completed.notices.length > 0) deps.background.run('form notices', () => sendFormNotices(deps, form.completed));
+      if (form.kind === 'completed' && form.completed.notices.length > 0) await enqueueWork(deps, formNoticesJob(form.completed));
       return renderFormResult(form, locale);
     }
     const result = await moveDraft(deps, person, ref, kind, data);
@@ -144,9 +148,8 @@ function decide(decision: Decision): ActionHandler {
         return approvalFor(deps, person, proposalId, { comment, error: commentProblemText(locale, result.problem) });
       case 'refused':
         if (result.code === 'RECORD_TAMPERED' && result.partnership) {
-          const tampered = result.partnership;
           deps.logger.error({ proposalId, personId: person.id }, 'decision refused: the register item failed its integrity check');
-          deps.background.run('tell owners of tampering', () => tellOwnersOfTampering(deps, tampered));
+          await enqueueWork(deps, tamperedJob(result.partnership));
           return renderRefusal('RECORD_TAMPERED');
         }
         return result.partnership ? approvalFor(deps, person, proposalId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
@@ -178,7 +181,7 @@ function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
     const result = await decideChange(deps, person, { entryId, changeId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
-        deps.background.run('announce change decision', () => announceChangeDecision(deps, result.entry, result.change, replyToId));
+        await enqueueWork(deps, changeDecisionJob(result.entry, result.change, replyToId));
         return changeFor(deps, person, entryId, changeId);
       case 'already-decided': {
         const last = result.change?.decided;
@@ -247,6 +250,10 @@ export const actionHandlers = {
     const entryId = textOf(data.entryId).slice(0, 100);
     if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND');
     return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId), locale);
+  },
+  snooze: async (deps, { person }, data) => {
+    const request = { entryId: textOf(data.entryId).slice(0, 100), kind: textOf(data.kind).slice(0, 20), due: textOf(data.due).slice(0, 10) };
+    return renderSnoozed(await snoozeReminder({ register: deps.register, jobs: deps.jobs, settings: deps.reminders }, person, request, deps.clock.now()));
   },
 } satisfies Record<string, ActionHandler>;
 

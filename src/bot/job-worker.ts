@@ -19,9 +19,16 @@ export interface JobWorkerOptions {
   readonly pollMs?: number;
   readonly maxAttempts?: number;
   readonly workerId: string;
+  /**
+   * Recurring kinds and their interval (ms): one job each (key `recurring:<kind>`),
+   * run by whichever process claims it, then due again after the interval.
+   */
+  readonly recurring?: Readonly<Record<string, number>>;
 }
 
 const MAX_BACKOFF_MS = 5 * 60_000;
+/** A job of a kind this process does not run waits this long for one that does. */
+const UNKNOWN_KIND_RETRY_MS = 30_000;
 
 /**
  * Runs the durable jobs: claims what is due under a lease, runs each by its
@@ -34,6 +41,8 @@ export class JobWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Recurring jobs in flight: run beside the others, so a slow drain never holds up an approval card. */
+  private readonly beside = new Set<Promise<void>>();
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly maxAttempts: number;
@@ -52,7 +61,18 @@ export class JobWorker {
 
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    void this.ensureRecurring().finally(() => this.schedule(0));
+  }
+
+  /** Each recurring job exists once across every process sharing the store (enqueue is idempotent on its key). */
+  private async ensureRecurring(): Promise<void> {
+    for (const kind of Object.keys(this.options.recurring ?? {})) {
+      try {
+        await this.jobs.enqueue({ key: `recurring:${kind}`, kind, payload: {} }, this.clock.now());
+      } catch (err) {
+        this.logger.error({ err, kind }, 'recurring job could not be set up');
+      }
+    }
   }
 
   /** Something was enqueued: look now rather than at the next poll. */
@@ -78,6 +98,7 @@ export class JobWorker {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;
+    await Promise.allSettled([...this.beside]);
   }
 
   private schedule(ms: number): void {
@@ -110,7 +131,15 @@ export class JobWorker {
       if (claimed.length === 0) return;
       for (const [i, job] of claimed.entries()) {
         if (this.stopped) return this.release(claimed.slice(i));
-        await this.runOne(job);
+        if (this.options.recurring?.[job.kind] === undefined) {
+          await this.runOne(job);
+          continue;
+        }
+        // A recurring job (the outbox drain) runs beside the others, so a slow drain never holds up a card.
+        const run: Promise<void> = this.runOne(job)
+          .catch((err) => this.logger.error({ err, job: job.key }, 'recurring job could not be run'))
+          .finally(() => this.beside.delete(run));
+        this.beside.add(run);
       }
       if (this.stopped) return;
     }
@@ -132,14 +161,28 @@ export class JobWorker {
   private async runOne(job: Job): Promise<void> {
     const handler = this.handlers[job.kind];
     if (!handler) {
-      await this.jobs.fail(job.key, this.options.workerId, `no handler for ${job.kind}`);
+      // Another instance may know it (a rolling upgrade, a drain only some instances run): hand it back for them.
+      if (job.attempts >= this.maxAttempts) {
+        await this.jobs.fail(job.key, this.options.workerId, `no handler for ${job.kind}`);
+        return;
+      }
+      this.logger.warn({ job: job.key, kind: job.kind }, 'no handler here for this kind of job: handed back');
+      await this.jobs.retry(job.key, this.options.workerId, new Date(this.clock.now().getTime() + UNKNOWN_KIND_RETRY_MS), `no handler for ${job.kind} on this instance`);
       return;
     }
+    const every = this.options.recurring?.[job.kind];
+    const again = () => this.jobs.reschedule(job.key, this.options.workerId, new Date(this.clock.now().getTime() + every!));
     try {
       await handler(job.payload);
-      await this.jobs.complete(job.key, this.options.workerId);
+      if (every !== undefined) await again();
+      else await this.jobs.complete(job.key, this.options.workerId);
     } catch (err) {
       const reason = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      if (every !== undefined && job.attempts >= this.maxAttempts) {
+        this.logger.error({ err, job: job.key, attempts: job.attempts }, 'recurring job failed again: it runs at its next interval');
+        await again();
+        return;
+      }
       if (job.attempts >= this.maxAttempts) {
         this.logger.error({ err, job: job.key, attempts: job.attempts }, 'job failed for good: kept as failed');
         await this.jobs.fail(job.key, this.options.workerId, reason);

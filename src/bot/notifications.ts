@@ -13,7 +13,7 @@ import { RetryLater } from './job-worker';
 import { renderApproval, refreshIdsFor } from '../views/approval-views';
 import { renderMessage } from '../views/journey-views';
 import { renderNowRepresentative, renderPartnershipClosed } from '../views/form-views';
-import type { Completed } from '../use-cases/form-flow';
+import type { Notice } from '../domain/form-outcomes';
 import type { Journey } from '../domain/journey';
 
 export interface NotifyDeps {
@@ -46,7 +46,7 @@ export async function refreshListFor(deps: Pick<NotifyDeps, 'conversations'>, p:
  * Whom to send to: an Entra id as it is (the bot can open a chat with it); an
  * email only once that person has talked to the bot (Teams gave us their id).
  */
-async function recipientId(deps: NotifyDeps, approver: string): Promise<string | undefined> {
+export async function recipientId(deps: Pick<NotifyDeps, 'conversations'>, approver: string): Promise<string | undefined> {
   if (!approver.includes('@')) return approver;
   return (await deps.conversations.findByEmail(approver))?.userId;
 }
@@ -60,19 +60,19 @@ async function tellOwnersAndProposer(deps: NotifyDeps, p: Partnership, unreachab
 }
 
 /** After a completed form: the incoming representative learns what they now represent; the register owners, that an entry closed. */
-export async function sendFormNotices(deps: NotifyDeps, completed: Completed): Promise<void> {
-  for (const notice of completed.notices) {
+export async function sendFormNotices(deps: NotifyDeps, entry: Partnership, notices: readonly Notice[], byName: string): Promise<void> {
+  for (const notice of notices) {
     if (notice.kind === 'now-representative') {
       const userId = notice.person.id;
       if (!userId) {
-        deps.logger.info({ entryId: completed.entry.id }, 'the incoming representative has not talked to the bot yet: not told of the handover');
+        deps.logger.info({ entryId: entry.id }, 'the incoming representative has not talked to the bot yet: not told of the handover');
         continue;
       }
-      await deps.notifier.send(userId, renderNowRepresentative(completed.entry));
+      await deps.notifier.send(userId, renderNowRepresentative(entry));
     } else if (notice.kind === 'change-proposed') {
-      await sendChangeRequests(deps, completed.entry);
+      await sendChangeRequests(deps, entry);
     } else {
-      const card = renderPartnershipClosed(completed.entry, completed.record.by.name);
+      const card = renderPartnershipClosed(entry, byName);
       for (const owner of deps.registerOwners) {
         const userId = await recipientId(deps, owner);
         if (userId) await deps.notifier.send(userId, card);

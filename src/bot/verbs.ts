@@ -27,6 +27,7 @@ export const Verb = {
   approveChange: 'change.approve',
   rejectChange: 'change.reject',
   openChange: 'change.open',
+  snooze: 'reminder.snooze',
 } as const;
 
 export type VerbName = (typeof Verb)[keyof typeof Verb];

@@ -82,7 +82,7 @@ export interface Partnership {
    * the registration, then kept by handovers. Records registered before people
    * were ids have none here; their free-text answers stay for what they said.
    */
-  readonly representatives?: readonly (PersonRef & { readonly since?: string })[];
+  readonly representatives?: readonly (PersonRef & { readonly since?: string; /** Their last day (YYYY-MM-DD), when known: the handover reminder's date. */ readonly until?: string })[];
   /** Set when the exit and evaluation is completed (YYYY-MM-DD). */
   readonly endedAt?: string;
   /** A significant change waiting for the approvers (at most one at a time). */
@@ -91,6 +91,8 @@ export interface Partnership {
   readonly changeLog?: readonly ChangeProposal[];
   /** Set by the agreement checklist. */
   readonly agreement?: AgreementOnEntry;
+  /** Reminders that could not reach their person (DOMAIN 3: the register shows it), newest last, the last few kept. */
+  readonly undeliveredReminders?: readonly UndeliveredReminder[];
   /** Who may decide, at which stage, and every decision taken (DOMAIN 1.4). */
   readonly approval?: ApprovalState;
   /**
@@ -110,6 +112,17 @@ export interface LatestAssessment {
   readonly averageScore: number;
   readonly needingAction: number;
   readonly decision: string;
+}
+
+export interface UndeliveredReminder {
+  readonly at: string;
+  readonly kind: string;
+  readonly stage: string;
+  readonly due: string;
+  /** Who it was for, as the register or configuration names them. */
+  readonly recipient: string;
+  /** Who it went to instead, if anyone was left in the chain. */
+  readonly handedTo?: string;
 }
 
 export interface AgreementOnEntry {

@@ -11,6 +11,8 @@ export interface JobSpec {
   readonly key: string;
   readonly kind: string;
   readonly payload: Readonly<Record<string, unknown>>;
+  /** Not before this time (ISO); default: at once. */
+  readonly runAt?: string;
 }
 
 export interface Job extends JobSpec {
@@ -29,6 +31,8 @@ export interface Jobs {
   complete(key: string, worker: string): Promise<void>;
   retry(key: string, worker: string, runAt: Date, error: string): Promise<void>;
   fail(key: string, worker: string, error: string): Promise<void>;
+  /** A recurring job done for now: due again at `runAt`, its attempts counted afresh (one row however often it runs). */
+  reschedule(key: string, worker: string, runAt: Date): Promise<void>;
   counts(): Promise<JobCounts>;
   /** When the next pending job is due (ISO), if any: a worker sleeps until then. */
   nextDue(): Promise<string | undefined>;

@@ -11,7 +11,7 @@ export interface SentMessage {
 
 export type Delivery =
   | { readonly ok: true; readonly message: SentMessage }
-  | { readonly ok: false; readonly reason: 'unreachable' | 'failed' };
+  | { readonly ok: false; readonly reason: 'unreachable' | 'failed'; /** How long Teams asked us to wait (429 Retry-After), when it said. */ readonly retryAfterMs?: number };
 
 export interface Notifier {
   send(userId: string, card: object): Promise<Delivery>;

@@ -215,6 +215,9 @@ export const TASK_LABEL: Readonly<Record<'assessment' | 'agreement' | 'exit', st
  * (questions, choices) live in its JSON.
  */
 const CARD_TEXT_EN = {
+  byStatus: 'By status',
+  runningByCategory: 'Running partnerships by category',
+  needingAttention: 'Needing attention',
   updated: "updated",
   submittedOn: "submitted",
   refresh: "Refresh",
@@ -288,6 +291,45 @@ export function cardWords(locale: Locale): CardWords {
 export function stepText(locale: Locale, number: number, total: number): string {
   return locale === 'cy' ? `Cam ${number} o ${total}` : `Step ${number} of ${total}`;
 }
+
+/** DOMAIN 3's reminders, in words: what each is about and what each stage says (dates already formatted). */
+type ReminderKindCode = 'assessment' | 'agreement' | 'handover' | 'exit';
+
+export const REMINDER_WORDS = {
+  what: { assessment: 'Annual assessment', agreement: 'Partnership agreement', handover: 'Representative handover', exit: 'Exit and evaluation' } as Readonly<Record<ReminderKindCode, string>>,
+  button: { assessment: 'Start the assessment', agreement: 'Record the agreement', handover: 'Start the handover', exit: 'Start the exit' } as Readonly<Record<ReminderKindCode, string>>,
+  dueLabel: { assessment: 'Review due', agreement: 'Agreement due', handover: 'Last day as representative', exit: 'Proposed end date' } as Readonly<Record<ReminderKindCode, string>>,
+  heading(kind: ReminderKindCode, stage: string, escalation: boolean): string {
+    const what = REMINDER_WORDS.what[kind];
+    if (escalation) return `Overdue, for your attention: ${what.toLowerCase()}`;
+    if (stage.startsWith('snoozed')) return `Reminder (snoozed): ${what.toLowerCase()}`;
+    if (stage.startsWith('repeat') || stage === 'evaluation') return `Overdue: ${what.toLowerCase()}`;
+    return `Reminder: ${what.toLowerCase()}`;
+  },
+  text(kind: ReminderKindCode, stage: string, due: string, partnership: string, escalation: boolean, handedFrom?: string): string {
+    const lines: string[] = [];
+    if (handedFrom) lines.push(`This reminder could not be delivered to ${handedFrom}, so it comes to you.`);
+    if (escalation) lines.push(`${REMINDER_WORDS.what[kind]} for ${partnership} is overdue (due ${due}) and has been escalated to you.`);
+    else if (kind === 'assessment') lines.push(stage === 'notice' ? `The annual assessment of ${partnership} is due on ${due}.` : `The annual assessment of ${partnership} was due on ${due}.`);
+    else if (kind === 'agreement') lines.push(`${partnership} has no partnership agreement (or terms of reference) recorded in full. Please record it with the agreement checklist (due ${due}).`);
+    else if (kind === 'handover') lines.push(`Your last day as representative on ${partnership} is ${due}. Please hand over to the incoming representative.`);
+    else if (stage === 'plan') lines.push(`${partnership} is due to end on ${due}: time to plan the exit.`);
+    else if (stage === 'end') lines.push(`${partnership} ends today (${due}). Please complete its exit and evaluation.`);
+    else lines.push(`The exit evaluation of ${partnership}, which ended on ${due}, is due.`);
+    return lines.join(' ');
+  },
+  snooze: (days: number) => `Snooze ${days} days`,
+  notMe: 'Not me: hand over',
+  snoozedHeading: 'Snoozed',
+  snoozed: (when: string) => `I will remind you again on ${when}.`,
+  notDue: 'This is no longer due: there is nothing to snooze.',
+  undeliveredHeading: 'Reminder not delivered',
+  reviewHeading: (year: string) => `Register-wide review ${year}`,
+  reviewText: 'The annual review of the partnership register: the figures as they stand today.',
+  failedJobsHeading: 'Some work could not be done',
+  failedJobs: (count: number) =>
+    `${count} piece${count === 1 ? '' : 's'} of work the bot does after answering people (cards, notices, reminders) failed after every retry and ${count === 1 ? 'is' : 'are'} kept as failed. The bot's logs name each one; please ask whoever runs the bot to look at them.`,
+} as const;
 
 /** `en-GB`, `cy-GB`, `cy`: the language of an activity's locale that we have words for. */
 export function localeOf(tag: string | undefined): Locale {

@@ -111,6 +111,7 @@ function entryFacts(entry: Partnership): { title: string; value: string }[] {
     { title: 'Lead officer', value: clip(entry.leadOfficer, 150) },
     { title: 'Next review due', value: formatDate(entry.nextReviewDue) || 'Not set' },
     { title: 'Agreement', value: entry.agreement ? AGREEMENT_LABEL[entry.agreement.state] : 'Not checked yet' },
+    { title: 'Reminders not delivered', value: String(entry.undeliveredReminders?.length ?? '') },
   ].filter((f) => f.value !== '');
 }
 

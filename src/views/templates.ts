@@ -6,7 +6,7 @@ import { cardWords, type Locale } from './catalogue';
 /** An expanded Adaptive Card, ready to send. */
 export type Card = Record<string, unknown>;
 
-export type CardName = 'welcome' | 'questionnaire-step' | 'outcome' | 'summary' | 'message' | 'my-partnerships' | 'approval' | 'pending-approvals' | 'entry-pick' | 'due' | 'change-approval';
+export type CardName = 'welcome' | 'questionnaire-step' | 'outcome' | 'summary' | 'message' | 'my-partnerships' | 'approval' | 'pending-approvals' | 'entry-pick' | 'due' | 'change-approval' | 'reminder' | 'register-review';
 
 function findCardsDir(): string {
   let dir = __dirname;

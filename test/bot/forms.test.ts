@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openSqliteStores } from '../../src/adapters/sqlite';
+import { openDatabase, openSqliteStores } from '../../src/adapters/sqlite';
 import { FEATURES, featureKey } from '../../src/domain/assessment';
 import { AGREEMENT_ELEMENTS, elementKey } from '../../src/domain/agreement';
 import type { Partnership } from '../../src/domain/records';
@@ -255,6 +255,13 @@ describe('forms after approval', () => {
     expect(records[0]).toMatchObject({ kind: 'exit', decision: 'concluded' });
     expect(audit.map((a) => a.action)).toEqual(['partnership.exiting', 'exit.started', 'exit.completed']);
     expect(oscar.cardsReceived().map((c) => textOf(c.card)).some((t) => t.includes('Winter Shelter Partnership has closed'))).toBe(true);
+    // The owners' notice was durable work (a job in the store), not a task in memory a crash would lose.
+    const db = openDatabase(join(bot.dataDir, 'register.sqlite'));
+    try {
+      expect(db.prepare("SELECT state FROM jobs WHERE kind = 'form-notices' AND payload LIKE '%e-end%'").all()).toEqual([{ state: 'done' }]);
+    } finally {
+      db.close();
+    }
     expect(textOf((await lena.say('review PR-2026-109')).card)).toContain('Partnership not found');
   });
 

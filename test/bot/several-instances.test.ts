@@ -114,7 +114,9 @@ describe('two instances in one process on one Azurite and one SharePoint double'
   });
 
   it('a proposal submitted through one instance while SharePoint is down is kept in the shared outbox: the other shows it, and it lands once', async () => {
-    const [a, b] = [await start({ OUTBOX_DRAIN_SECONDS: '1' }), await start({ OUTBOX_DRAIN_SECONDS: '1' })];
+    // Their own tables: the drain is one recurring job per store, and the instances above run it every 30 s.
+    const own = { OUTBOX_DRAIN_SECONDS: '1', AZURE_TABLES_PREFIX: 'outage' };
+    const [a, b] = [await start(own), await start(own)];
     const user = teamsUser(shared.connector.url, { name: 'Olive Outage' });
     const viaA = new Chat(() => a.url, shared.connector, user);
     const viaB = new Chat(() => b.url, shared.connector, user);

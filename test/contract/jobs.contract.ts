@@ -44,6 +44,17 @@ export function describeJobsContract(name: string, open: OpenStore<Jobs>): void 
       expect(await jobs().claim('w3', at(120_000), 30_000, 10)).toEqual([]);
     });
 
+    it('reschedules a recurring job: the same row, due again later, its attempts counted afresh; only by the worker holding it', async () => {
+      await jobs().enqueue(job('tick'), T0);
+      await jobs().claim('w1', T0, 30_000, 10);
+      await jobs().reschedule('tick', 'w2', at(60_000));
+      expect(await jobs().nextDue()).toBe(at(30_000).toISOString());
+      await jobs().reschedule('tick', 'w1', at(60_000));
+      expect(await jobs().claim('w1', at(59_000), 30_000, 10)).toEqual([]);
+      expect(await jobs().claim('w1', at(60_000), 30_000, 10)).toEqual([{ ...job('tick'), attempts: 1 }]);
+      expect(await jobs().counts()).toEqual({ pending: 1, failed: 0 });
+    });
+
     it('retries a job at the time given, and keeps one that failed for good as failed', async () => {
       await jobs().enqueue(job('a'), T0);
       await jobs().enqueue(job('b'), T0);

@@ -1,5 +1,6 @@
 import { DuplicateError, VersionConflictError } from '../../src/domain/errors';
 import type { Register } from '../../src/ports/register';
+import type { NewPartnership } from '../../src/domain/records';
 import { aPartnership } from '../fixtures/builders';
 import { outcomes, scribbleOn, useFreshStore, type OpenStore } from './open-store';
 
@@ -162,6 +163,36 @@ export function describeRegisterContract(name: string, open: OpenStore<Register>
 
       expect(await register().latestReference(2026)).toBe('PR-2026-1000');
       expect(await register().latestReference(2025)).toBeUndefined();
+    });
+
+    it('lists what may be due on a day: reviews near, agreements outstanding, ends near, representatives leaving, exits; nothing else', async () => {
+      const agreed = { at: '2026-01-01T00:00:00.000Z', state: 'yes' as const, link: 'https://example.org/a', documentType: 'terms-of-reference', gaps: [] };
+      const active = (id: string, extra: Partial<NewPartnership> = {}) => aPartnership({ id, status: 'active', agreement: agreed, nextReviewDue: '2027-06-01', ...extra });
+      await register().create(active('review-near', { nextReviewDue: '2026-07-10' }), 'k1');
+      await register().create(active('review-far'), 'k2');
+      await register().create(active('no-agreement', { agreement: undefined }), 'k3');
+      await register().create(active('partly-agreed', { agreement: { ...agreed, state: 'partly' } }), 'k4');
+      await register().create(active('ending', { answers: { name: 'Ending', proposedEndDate: '2026-08-01' } }), 'k5');
+      await register().create(active('ending-later', { answers: { name: 'Later', proposedEndDate: '2026-12-01' } }), 'k6');
+      await register().create(active('rep-leaving', { representatives: [{ id: 'user-rep', name: 'Rep', until: '2026-06-20' }] }), 'k7');
+      await register().create(active('rep-staying', { representatives: [{ id: 'user-rep2', name: 'Rep', until: '2026-09-20' }] }), 'k8');
+      await register().create(active('exiting', { status: 'exiting' }), 'k9');
+      await register().create(active('closed', { status: 'closed', agreement: undefined, nextReviewDue: '2026-01-01' }), 'k10');
+      await register().create(aPartnership({ id: 'proposed', status: 'proposed' }), 'k11');
+
+      const due = await register().listDue({ reviewBy: '2026-07-15', endingBy: '2026-08-14', handoverBy: '2026-06-29' });
+
+      expect(due.map((p) => p.id).sort()).toEqual(['ending', 'exiting', 'no-agreement', 'partly-agreed', 'rep-leaving', 'review-near']);
+    });
+
+    it('stops listing an entry once what was due is done', async () => {
+      const created = await register().create(aPartnership({ id: 'p', status: 'active', nextReviewDue: '2026-07-01' }), 'k1');
+      const query = { reviewBy: '2026-07-15', endingBy: '2026-08-14', handoverBy: '2026-06-29' };
+      expect((await register().listDue(query)).map((p) => p.id)).toEqual(['p']);
+
+      await register().update({ ...created, nextReviewDue: '2027-07-01', agreement: { at: '2026-07-01T00:00:00.000Z', state: 'yes', link: 'https://example.org/a', documentType: 'terms-of-reference', gaps: [] } });
+
+      expect(await register().listDue(query)).toEqual([]);
     });
   });
 }

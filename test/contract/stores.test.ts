@@ -99,7 +99,10 @@ describe('SQLite file database', () => {
     const file = nextDatabaseFile();
     const old = openDatabase(file);
     // As the build before Partnership Records left it: schema version 5, a proposal draft with no flowId.
-    old.exec('DROP TABLE records; DROP TABLE jobs;');
+    old.exec(
+      'DROP TABLE records; DROP TABLE jobs; DROP INDEX partnerships_review_due; DROP INDEX partnerships_end_date; DROP INDEX partnerships_agreement_outstanding; ' +
+        'DROP INDEX partnerships_representative_ends; ALTER TABLE partnerships DROP COLUMN representative_ends;',
+    );
     old.pragma('user_version = 5');
     const saved = { ...aDraft({ id: 'old-draft', step: 'registration.people' }), version: 3 };
     old.prepare('INSERT INTO drafts (id, owner_id, version, updated_at, json) VALUES (?, ?, ?, ?, ?)').run(saved.id, saved.ownerId, saved.version, saved.updatedAt, JSON.stringify(saved));
@@ -124,7 +127,7 @@ describe('SQLite file database', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(db.pragma('user_version', { simple: true })).toBe(7);
+      expect(db.pragma('user_version', { simple: true })).toBe(8);
     } finally {
       db.close();
     }

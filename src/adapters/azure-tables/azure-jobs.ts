@@ -51,7 +51,7 @@ export class AzureJobs implements Jobs {
       Kind: spec.kind,
       Payload: JSON.stringify(spec.payload),
       State: 'pending',
-      RunAt: at,
+      RunAt: spec.runAt ?? at,
       Attempts: 0,
       LeaseOwner: '',
       LeaseUntil: '',
@@ -97,6 +97,11 @@ export class AzureJobs implements Jobs {
 
   fail(key: string, worker: string, error: string): Promise<void> {
     return this.end(key, worker, { State: 'failed', LastError: error.slice(0, 1000) });
+  }
+
+  /** A recurring job done for now: due again at `runAt`, attempts counted afresh, the same queue row. */
+  reschedule(key: string, worker: string, runAt: Date): Promise<void> {
+    return this.end(key, worker, { RunAt: runAt.toISOString(), Attempts: 0, LastError: '' });
   }
 
   async counts(): Promise<JobCounts> {

@@ -1,5 +1,6 @@
 import { sequenceOf } from '../../domain/approval';
 import type { PartnershipStatus } from '../../domain/lifecycle';
+import { matchesDueQuery, type DueQuery } from '../../domain/reminders';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import type { AuditEntry, Draft, NewDraft, NewPartnership, Partnership, PartnershipRecord } from '../../domain/records';
 import type { AuditLog } from '../../ports/audit-log';
@@ -111,6 +112,10 @@ export class MemoryRegister implements Register {
     return newestFirst([...this.entries.values()].filter((e) => e.value.status === status));
   }
 
+  async listDue(query: DueQuery): Promise<Partnership[]> {
+    return newestFirst([...this.entries.values()].filter((e) => matchesDueQuery(e.value, query)));
+  }
+
   async latestReference(year: number): Promise<string | undefined> {
     let best: string | undefined;
     for (const { value } of this.entries.values()) {
@@ -212,7 +217,7 @@ export class MemoryJobs implements Jobs {
 
   async enqueue(spec: JobSpec, now: Date): Promise<boolean> {
     if (this.jobs.has(spec.key)) return false;
-    this.jobs.set(spec.key, { spec: structuredClone(spec), state: 'pending', runAt: now.getTime(), attempts: 0 });
+    this.jobs.set(spec.key, { spec: structuredClone(spec), state: 'pending', runAt: spec.runAt ? Date.parse(spec.runAt) : now.getTime(), attempts: 0 });
     return true;
   }
 
@@ -245,6 +250,11 @@ export class MemoryJobs implements Jobs {
   async fail(key: string, worker: string): Promise<void> {
     const job = this.held(key, worker);
     if (job) Object.assign(job, { state: 'failed', leaseOwner: undefined, leaseUntil: undefined });
+  }
+
+  async reschedule(key: string, worker: string, runAt: Date): Promise<void> {
+    const job = this.held(key, worker);
+    if (job) Object.assign(job, { runAt: runAt.getTime(), attempts: 0, leaseOwner: undefined, leaseUntil: undefined });
   }
 
   async counts(): Promise<JobCounts> {

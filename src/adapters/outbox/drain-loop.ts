@@ -11,20 +11,23 @@ export interface Drainable {
  * An empty outbox costs no request to the register. `stop()` cancels the next
  * run and waits for one in progress, so the database can then be closed.
  */
+/** One drain, its outcome logged; never throws (the next run tries again). */
+export async function drainOnce(outbox: Drainable, logger: Logger): Promise<void> {
+  try {
+    const report = await outbox.drain();
+    if (report.written > 0 || report.conflicts > 0) logger.info(report, 'outbox drained into the register');
+    if (report.unavailable) logger.warn(report, 'register still unreachable: outbox entries wait for the next drain');
+  } catch (err) {
+    logger.error({ err }, 'outbox drain failed');
+  }
+}
+
 export function startOutboxDrain(outbox: Drainable, intervalMs: number, logger: Logger): () => Promise<void> {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
-  const run = async (): Promise<void> => {
-    try {
-      const report = await outbox.drain();
-      if (report.written > 0 || report.conflicts > 0) logger.info(report, 'outbox drained into the register');
-      if (report.unavailable) logger.warn(report, 'register still unreachable: outbox entries wait for the next drain');
-    } catch (err) {
-      logger.error({ err }, 'outbox drain failed');
-    }
-  };
+  const run = (): Promise<void> => drainOnce(outbox, logger);
   const schedule = (): void => {
     if (stopped) return;
     timer = setTimeout(() => {

@@ -1,2 +1,2 @@
 export { OutboxRegister, type DrainReport, type OutboxConflict, type Renumbered } from './outbox-register';
-export { startOutboxDrain, type Drainable } from './drain-loop';
+export { drainOnce, startOutboxDrain, type Drainable } from './drain-loop';

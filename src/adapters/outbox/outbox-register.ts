@@ -1,4 +1,5 @@
 import { formatReference, REFERENCE_PATTERN, sequenceOf } from '../../domain/approval';
+import { matchesDueQuery, type DueQuery } from '../../domain/reminders';
 import { DuplicateError, StoreUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { PartnershipStatus } from '../../domain/lifecycle';
 import { isPendingSync, type NewPartnership, type Partnership } from '../../domain/records';
@@ -147,6 +148,10 @@ export class OutboxRegister implements Register {
 
   listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
     return this.listed(() => this.guarded((r) => r.listByStatus(status)), (p) => p.status === status);
+  }
+
+  listDue(query: DueQuery): Promise<Partnership[]> {
+    return this.listed(() => this.guarded((r) => r.listDue(query)), (p) => matchesDueQuery(p, query));
   }
 
   latestReference(year: number): Promise<string | undefined> {

@@ -4,6 +4,7 @@ import { STATUS_CHOICE } from './labels';
 import { displayAnswer, parseAmount, parseIsoDate, type Question, type RawAnswers } from '../../domain/questionnaire';
 import { answersText, decisionsText, emailOf, referenceYear, representativesOf, riskScore } from './item-text';
 import type { NewPartnership, Partnership } from '../../domain/records';
+import { nextRepresentativeEnd } from '../../domain/reminders';
 import type { RecordSeal } from './record-seal';
 import { CORE_ANSWER_COLUMN, SCREENING_LABEL, rankedChoices, type ColumnKind, type ColumnSpec, type RegisterSchema } from './schema';
 
@@ -34,6 +35,13 @@ export type PeopleIds = ReadonlyMap<string, number>;
 type Canon = string | number | boolean | null;
 
 /** Nearest UTC midnight: a date-only column comes back as midnight in the site's time zone, in UTC. */
+function undeliveredText(r: NewPartnership): string | null {
+  const lines = (r.undeliveredReminders ?? []).map((n) => `${n.at.slice(0, 10)}: ${n.kind} reminder (${n.stage}, due ${n.due}) not delivered to ${n.recipient}${n.handedTo ? `; sent to ${n.handedTo}` : '; no one left to send it to'}`);
+  return lines.length > 0 ? lines.join('\n') : null;
+}
+
+const running = (r: NewPartnership): boolean => r.status === 'active' || r.status === 'exiting';
+
 function dateOnlyOf(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return null;
   if (parseIsoDate(value)) return value;
@@ -225,6 +233,9 @@ export class ItemMapper {
           return date ? { ...rest, nextReviewDue: date } : rest;
         },
       },
+      { column: this.col('AgreementOutstanding'), write: (r) => running(r) && r.agreement?.state !== 'yes' },
+      { column: this.col('RemindersUndelivered'), write: (r) => undeliveredText(r) },
+      { column: this.col('RepresentativeEnds'), write: (r) => (running(r) ? (nextRepresentativeEnd(r) ?? null) : null) },
       { column: this.col('ProposerId'), write: (r) => r.proposer.id },
       { column: this.col('ProposerName'), write: (r) => r.proposer.name.slice(0, 255) },
       { column: this.col('SubmittedAt'), write: (r) => r.submittedAt },

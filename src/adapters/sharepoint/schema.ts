@@ -96,6 +96,9 @@ export const SCREENING_LABEL: Readonly<Record<ScreeningOutcome, string>> = {
   'not-a-partnership': 'Not a partnership',
 };
 
+/** Answers the reminder sweep filters on (the proposed end date): their columns are indexed. */
+export const INDEXED_ANSWERS: ReadonlySet<string> = new Set(['proposedEndDate']);
+
 /** Questions whose answer is a core column of the register rather than a column of its own. */
 export const CORE_ANSWER_COLUMN: Readonly<Record<string, string>> = {
   name: 'Title',
@@ -134,7 +137,7 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
   let name = pascal(question.id).slice(0, 32);
   if (taken.has(name.toLowerCase()) || BUILT_IN_NAMES.has(name.toLowerCase())) name = `Answer${pascal(question.id)}`.slice(0, 32);
   taken.add(name.toLowerCase());
-  const base = { name, title: titleOf(question), question, description: question.label };
+  const base = { name, title: titleOf(question), question, description: question.label, ...(INDEXED_ANSWERS.has(question.id) ? { indexed: true } : {}) };
   switch (question.type) {
     case 'text':
       return { ...base, kind: (question.maxLength ?? 200) <= 255 ? 'Text' : 'Note' };
@@ -175,6 +178,10 @@ function registerList(journey: Journey): ListSpec {
     { name: 'RepresentativePeople', title: 'Representatives', kind: 'UserMulti', description: 'Representatives given as email addresses of people in the organisation' },
     { name: 'NextReviewDue', title: 'Next review due', kind: 'DateOnly', indexed: true },
     { name: 'LastReviewed', title: 'Last reviewed', kind: 'DateOnly' },
+    // The reminder sweep's indexed questions (Register.listDue): set by the bot from the entry on every write.
+    { name: 'AgreementOutstanding', title: 'Agreement outstanding', kind: 'Boolean', indexed: true, description: 'Running, and no agreement recorded in full yet' },
+    { name: 'RemindersUndelivered', title: 'Reminders not delivered', kind: 'Note', description: 'Reminders that could not reach their person, and who was told instead' },
+    { name: 'RepresentativeEnds', title: 'A representative leaves on', kind: 'DateOnly', indexed: true, description: "The earliest representative's last day, while the partnership runs" },
     { name: 'LatestAssessmentScore', title: 'Latest assessment score', kind: 'Number' },
     { name: 'RiskScore', title: 'Risk score (likelihood x impact)', kind: 'Number' },
     { name: 'SignificanceReasons', title: 'Why significant', kind: 'Note' },

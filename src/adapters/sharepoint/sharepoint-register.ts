@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import type { PartnershipStatus } from '../../domain/lifecycle';
+import { matchesDueQuery, type DueQuery } from '../../domain/reminders';
 import { STATUS_CHOICE } from './labels';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { Logger } from '../../logger';
@@ -10,7 +11,7 @@ import { ItemMapper, type ItemValues } from './columns';
 import { highestReference, peopleOf } from './item-text';
 import { RecordSeal } from './record-seal';
 import { REGISTER_LIST, type ColumnSpec, type RegisterSchema } from './schema';
-import { allItems, firstItem } from './queries';
+import { allItems, dueFilters, firstItem } from './queries';
 import { checkedOnce, failureOf, guardedCall, isDuplicateValue, unavailableOr, type SharePointFailure } from './sp-errors';
 import { SharePointUnavailableError } from './transport';
 
@@ -143,6 +144,9 @@ export class SharePointRegister implements Register {
         );
       }
     }
+    // The reminder sweep's queries lean on these indexes once the list passes 5,000 items.
+    const unindexed = expected.filter((c) => c.indexed && names.has(c.name) && fields.find((f) => f.InternalName === c.name)?.Indexed !== true).map((c) => c.name);
+    if (unindexed.length > 0) this.logger?.warn({ columns: unindexed }, 'register columns without their index: run npm run provision before the list passes 5,000 items');
     const missingAnswers = expected.filter((c) => c.question && !names.has(c.name)).map((c) => c.name);
     if (missingAnswers.length > 0) {
       this.logger?.warn({ columns: missingAnswers }, 'register columns missing: run npm run provision; their answers are kept in All answers meanwhile');
@@ -223,6 +227,25 @@ export class SharePointRegister implements Register {
   async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
     await this.prepared();
     return this.guarded(async () => newestFirst(await this.findAll(`Status eq ${literal(STATUS_CHOICE[status])}`)));
+  }
+
+  /**
+   * One query per reason something may be due, each led by an indexed column
+   * that narrows it to what is due (never Status alone, which grows with the
+   * register): exiting entries, reviews near, agreements outstanding, ends
+   * near, representatives leaving.
+   */
+  /** What may be due (see dueFilters): each query led by an indexed column that narrows it to what is due. */
+  async listDue(query: DueQuery): Promise<Partnership[]> {
+    await this.prepared();
+    const end = this.schema.register.columns.find((c) => c.question?.id === 'proposedEndDate');
+    const endColumn = end && this.mapper.selectNames().includes(end.name) ? end.name : undefined;
+    const filters = dueFilters(query, { active: literal(STATUS_CHOICE.active), exiting: literal(STATUS_CHOICE.exiting) }, endColumn);
+    return this.guarded(async () => {
+      const found = new Map<string, Found>();
+      for (const filter of filters) for (const f of await this.findAll(filter)) found.set(f.partnership.id, f);
+      return newestFirst([...found.values()].filter((f) => matchesDueQuery(f.partnership, query)));
+    });
   }
 
   async latestReference(year: number): Promise<string | undefined> {

@@ -109,6 +109,15 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX jobs_due ON jobs (state, run_at);
   `,
+  // What the reminder sweep asks for (Register.listDue), each an index of its own.
+  `
+  CREATE INDEX partnerships_review_due ON partnerships (json_extract(json, '$.nextReviewDue')) WHERE status = 'active';
+  CREATE INDEX partnerships_end_date ON partnerships (json_extract(json, '$.answers.proposedEndDate')) WHERE status = 'active';
+  CREATE INDEX partnerships_agreement_outstanding ON partnerships (status)
+    WHERE status IN ('active', 'exiting') AND coalesce(json_extract(json, '$.agreement.state'), '') <> 'yes';
+  ALTER TABLE partnerships ADD COLUMN representative_ends TEXT;
+  CREATE INDEX partnerships_representative_ends ON partnerships (representative_ends) WHERE representative_ends IS NOT NULL;
+  `,
 ];
 
 /** Opens (creating if need be) and migrates a database; ':memory:' gives a private one. */

@@ -15,12 +15,13 @@ export class SqliteJobs implements Jobs {
   private readonly lease;
   private readonly end;
   private readonly again;
+  private readonly later;
   private readonly countAll;
   private readonly next;
 
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare(
-      `INSERT INTO jobs (key, kind, payload, run_at, created_at, updated_at) VALUES (@key, @kind, @payload, @now, @now, @now) ON CONFLICT (key) DO NOTHING`,
+      `INSERT INTO jobs (key, kind, payload, run_at, created_at, updated_at) VALUES (@key, @kind, @payload, @runAt, @now, @now) ON CONFLICT (key) DO NOTHING`,
     );
     this.due = db.prepare<[string, string, number], Row>(
       `SELECT key, kind, payload, attempts FROM jobs WHERE state = 'pending' AND run_at <= ? AND (lease_until IS NULL OR lease_until <= ?) ORDER BY run_at LIMIT ?`,
@@ -28,6 +29,7 @@ export class SqliteJobs implements Jobs {
     this.lease = db.prepare(`UPDATE jobs SET lease_owner = ?, lease_until = ?, attempts = attempts + 1, updated_at = ? WHERE key = ?`);
     this.end = db.prepare(`UPDATE jobs SET state = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE key = ? AND lease_owner = ?`);
     this.again = db.prepare(`UPDATE jobs SET run_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?, updated_at = ? WHERE key = ? AND lease_owner = ?`);
+    this.later = db.prepare(`UPDATE jobs SET run_at = ?, attempts = 0, lease_owner = NULL, lease_until = NULL, last_error = NULL, updated_at = ? WHERE key = ? AND lease_owner = ?`);
     this.countAll = db.prepare<[], { pending: number; failed: number }>(
       `SELECT COALESCE(SUM(state = 'pending'), 0) AS pending, COALESCE(SUM(state = 'failed'), 0) AS failed FROM jobs`,
     );
@@ -35,7 +37,7 @@ export class SqliteJobs implements Jobs {
   }
 
   async enqueue(spec: JobSpec, now: Date): Promise<boolean> {
-    return this.insert.run({ key: spec.key, kind: spec.kind, payload: JSON.stringify(spec.payload), now: now.toISOString() }).changes === 1;
+    return this.insert.run({ key: spec.key, kind: spec.kind, payload: JSON.stringify(spec.payload), runAt: spec.runAt ?? now.toISOString(), now: now.toISOString() }).changes === 1;
   }
 
   async claim(worker: string, now: Date, leaseMs: number, limit: number): Promise<Job[]> {
@@ -61,6 +63,10 @@ export class SqliteJobs implements Jobs {
 
   async fail(key: string, worker: string, error: string): Promise<void> {
     this.end.run('failed', error.slice(0, 1000), new Date().toISOString(), key, worker);
+  }
+
+  async reschedule(key: string, worker: string, runAt: Date): Promise<void> {
+    this.later.run(runAt.toISOString(), new Date().toISOString(), key, worker);
   }
 
   async counts(): Promise<JobCounts> {

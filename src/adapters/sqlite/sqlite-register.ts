@@ -1,6 +1,7 @@
 import { DuplicateError, VersionConflictError } from '../../domain/errors';
 import { sequenceOf } from '../../domain/approval';
 import type { PartnershipStatus } from '../../domain/lifecycle';
+import { matchesDueQuery, nextRepresentativeEnd, type DueQuery } from '../../domain/reminders';
 import type { NewPartnership, Partnership } from '../../domain/records';
 import type { Register } from '../../ports/register';
 import { isUniqueViolation, type SqliteDatabase } from './database';
@@ -37,6 +38,7 @@ function columns(partnership: NewPartnership) {
     proposerId: partnership.proposer.id,
     status: partnership.status,
     updatedAt: partnership.updatedAt,
+    representativeEnds: nextRepresentativeEnd(partnership) ?? null,
     json: toRow(partnership),
   };
 }
@@ -50,16 +52,17 @@ export class SqliteRegister implements Register {
   private readonly byProposer;
   private readonly byStatus;
   private readonly referencesOfYear;
+  private readonly due;
 
   constructor(db: SqliteDatabase) {
     this.insert = db.prepare(
-      `INSERT INTO partnerships (id, idempotency_key, reference, proposer_id, status, version, updated_at, json)
-       VALUES (@id, @key, @reference, @proposerId, @status, 1, @updatedAt, @json)`,
+      `INSERT INTO partnerships (id, idempotency_key, reference, proposer_id, status, version, updated_at, representative_ends, json)
+       VALUES (@id, @key, @reference, @proposerId, @status, 1, @updatedAt, @representativeEnds, @json)`,
     );
     // One conditional statement (IF-MATCH), so two writers from the same etag cannot both win.
     this.replace = db.prepare(
       `UPDATE partnerships
-       SET reference = @reference, proposer_id = @proposerId, status = @status, version = version + 1, updated_at = @updatedAt, json = @json
+       SET reference = @reference, proposer_id = @proposerId, status = @status, version = version + 1, updated_at = @updatedAt, representative_ends = @representativeEnds, json = @json
        WHERE id = @id AND version = @version`,
     );
     this.byId = db.prepare<[string], PartnershipRow>('SELECT version, json FROM partnerships WHERE id = ?');
@@ -70,6 +73,14 @@ export class SqliteRegister implements Register {
     );
     this.byStatus = db.prepare<[string], PartnershipRow>(
       'SELECT version, json FROM partnerships WHERE status = ? ORDER BY updated_at DESC, seq DESC',
+    );
+    // One indexed SELECT per reason something is due (the partial indexes of migration 8), united.
+    this.due = db.prepare<[string, string, string], PartnershipRow>(
+      `SELECT version, json FROM partnerships WHERE status = 'exiting'
+       UNION SELECT version, json FROM partnerships WHERE status = 'active' AND json_extract(json, '$.nextReviewDue') <= ?
+       UNION SELECT version, json FROM partnerships WHERE status = 'active' AND json_extract(json, '$.answers.proposedEndDate') <= ?
+       UNION SELECT version, json FROM partnerships WHERE status IN ('active', 'exiting') AND coalesce(json_extract(json, '$.agreement.state'), '') <> 'yes'
+       UNION SELECT version, json FROM partnerships WHERE representative_ends IS NOT NULL AND representative_ends <= ? AND status IN ('active', 'exiting')`,
     );
     this.referencesOfYear = db.prepare<[string], { reference: string }>(
       'SELECT reference FROM partnerships WHERE reference LIKE ? ORDER BY length(reference) DESC, reference DESC LIMIT 1',
@@ -116,6 +127,13 @@ export class SqliteRegister implements Register {
 
   async listByStatus(status: PartnershipStatus): Promise<Partnership[]> {
     return this.byStatus.all(status).map(fromRow);
+  }
+
+  async listDue(query: DueQuery): Promise<Partnership[]> {
+    return this.due
+      .all(query.reviewBy, query.endingBy, query.handoverBy)
+      .map(fromRow)
+      .filter((p) => matchesDueQuery(p, query));
   }
 
   async latestReference(year: number): Promise<string | undefined> {

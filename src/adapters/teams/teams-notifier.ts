@@ -2,6 +2,7 @@ import { CardFactory, MessageFactory, type CloudAdapter, type ConversationRefere
 import type { Logger } from '../../logger';
 import type { ConversationDirectory, ConversationRecord } from '../../ports/conversation-directory';
 import type { Delivery, Notifier, SentMessage } from '../../ports/notifier';
+import type { SendPacer } from './send-pacer';
 
 export interface TeamsNotifierOptions {
   /** Empty in local (anonymous) mode. */
@@ -10,12 +11,25 @@ export interface TeamsNotifierOptions {
   readonly serviceUrl: string;
   readonly tenantId?: string;
   readonly now: () => Date;
+  /** Paces sends under Teams' limits; none: sends go at once. */
+  readonly pacer?: SendPacer;
 }
 
 /** 403 (blocked, not in roster, app not installed) and 404 mean the person cannot be reached: do not retry. */
 function isUnreachable(err: unknown): boolean {
   const status = (err as { statusCode?: number })?.statusCode;
   return status === 403 || status === 404;
+}
+
+/** Retry-After of a 429 (or 503) as milliseconds: seconds or an HTTP date. */
+function retryAfterOf(err: unknown): number | undefined {
+  const headers = (err as { response?: { headers?: unknown } })?.response?.headers as { get?: (name: string) => string | undefined } | Record<string, string> | undefined;
+  const raw = typeof headers?.get === 'function' ? headers.get('retry-after') : (headers as Record<string, string> | undefined)?.['retry-after'];
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const seconds = Number(raw);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(String(raw));
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : undefined;
 }
 
 function referenceOf(record: ConversationRecord): Partial<ConversationReference> {
@@ -39,6 +53,7 @@ export class TeamsNotifier implements Notifier {
 
   async send(userId: string, card: object): Promise<Delivery> {
     try {
+      await this.options.pacer?.turn(userId.toLowerCase());
       const record = (await this.conversations.get(userId)) ?? (await this.createConversation(userId));
       let activityId = '';
       await this.continueWith(referenceOf(record), async (context) => {
@@ -48,8 +63,9 @@ export class TeamsNotifier implements Notifier {
       return { ok: true, message: { userId, conversationId: record.conversationId, activityId } };
     } catch (err) {
       const reason = isUnreachable(err) ? 'unreachable' : 'failed';
-      this.logger.warn({ err, userId, reason }, 'proactive message not delivered');
-      return { ok: false, reason };
+      const retryAfterMs = reason === 'failed' ? retryAfterOf(err) : undefined;
+      this.logger.warn({ err, userId, reason, retryAfterMs }, 'proactive message not delivered');
+      return retryAfterMs === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterMs };
     }
   }
 

@@ -1,4 +1,5 @@
 import { MemoryAuditLog, MemoryDrafts, MemoryRegister } from '../../../src/adapters/memory/memory-stores';
+import type { DueQuery } from '../../../src/domain/reminders';
 import { OutboxRegister, startOutboxDrain } from '../../../src/adapters/outbox';
 import { AzureOutbox } from '../../../src/adapters/azure-tables';
 import { ensureTables, tableClient } from '../../../src/adapters/azure-tables/tables';
@@ -61,6 +62,10 @@ class SwitchableRegister implements Register {
   async listByStatus(status: PartnershipStatus) {
     this.reachable();
     return this.stored.listByStatus(status);
+  }
+  async listDue(query: DueQuery) {
+    this.reachable();
+    return this.stored.listDue(query);
   }
   async latestReference(year: number) {
     this.reachable();

@@ -158,6 +158,9 @@ describe('OutboxRegister with a background register', () => {
     listByStatus(status: Partnership['status']) {
       return this.call('listByStatus', () => this.stored.listByStatus(status));
     }
+    listDue(query: Parameters<Register['listDue']>[0]) {
+      return this.call('listDue', () => this.stored.listDue(query));
+    }
     latestReference(year: number) {
       return this.call('latestReference', () => this.stored.latestReference(year));
     }

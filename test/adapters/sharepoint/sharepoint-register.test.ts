@@ -267,3 +267,50 @@ describe('a register of 6,000 items (past the 5,000-item list view threshold)', 
     expect(JSON.stringify(await unindexed.json())).toContain('SPQueryThrottledException');
   });
 });
+
+describe("the reminder sweep's question on a register of 6,000 items", () => {
+  it('lists only what may be due, with a handful of indexed queries whatever the size of the register', async () => {
+    const { register, double } = await sharePoint.open();
+    const agreed = { at: '2025-01-01T00:00:00.000Z', state: 'yes' as const, link: 'https://example.org/a', documentType: 'terms-of-reference', gaps: [] };
+    const quiet = { status: 'active' as const, agreement: agreed, nextReviewDue: '2030-01-01', answers: proposalAnswers({ proposedEndDate: '2035-01-01' }) };
+    await register.create(aPartnership({ id: 'template', ...quiet }), 'key-template');
+    const list = double.site.list(REGISTER_LIST);
+    const row = double.site.writable(list, list.items.get(1)!);
+    const sealer = new RecordSeal(TEST_RECORD_KEY);
+    const { seal: _seal, ...base } = JSON.parse(row.BotRecord as string);
+    double.site.seed(
+      list,
+      Array.from({ length: 6000 }, (_, i) => {
+        const record = { ...base, id: `quiet-${i}` };
+        return { ...row, PartnershipId: `quiet-${i}`, IdempotencyKey: `seed-${i}`, Reference: `PR-2024-${String(i).padStart(4, '0')}`, BotRecord: JSON.stringify({ seal: sealer.seal(record), ...record }) };
+      }),
+    );
+    await register.create(aPartnership({ id: 'review', ...quiet, nextReviewDue: '2026-07-01' }), 'k1');
+    await register.create(aPartnership({ id: 'agreement', ...quiet, agreement: undefined }), 'k2');
+    await register.create(aPartnership({ id: 'ending', ...quiet, answers: proposalAnswers({ proposedEndDate: '2026-08-01' }) }), 'k3');
+    await register.create(aPartnership({ id: 'leaving', ...quiet, representatives: [{ id: 'user-rep', name: 'Rep', until: '2026-06-20' }] }), 'k4');
+    await register.create(aPartnership({ id: 'exiting', ...quiet, status: 'exiting' }), 'k5');
+    await register.create(aPartnership({ id: 'closed', ...quiet, status: 'closed', agreement: undefined, nextReviewDue: '2026-01-01' }), 'k6');
+
+    const before = double.requests.length;
+    const due = await register.listDue({ reviewBy: '2026-07-15', endingBy: '2026-08-14', handoverBy: '2026-06-29' });
+    const reads = double.requests.slice(before).filter((r) => r.method === 'GET' && /\/items$/i.test(r.path));
+
+    expect(due.map((p) => p.id).sort()).toEqual(['agreement', 'ending', 'exiting', 'leaving', 'review']);
+    // One page per question (a query meeting the threshold would have thrown): requests grow with what is due, not with the 6,000 quiet items.
+    expect(reads).toHaveLength(5);
+  });
+});
+
+describe('what the reminders write on a register item', () => {
+  it('shows a reminder that could not be delivered, and whether its agreement is outstanding, in columns a person reads', async () => {
+    const { register, double } = await sharePoint.open();
+    const note = { at: '2026-03-31T08:00:00.000Z', kind: 'assessment', stage: 'escalation', due: '2026-03-01', recipient: 'approver-1', handedTo: 'owner-1' };
+    await register.create(aPartnership({ id: 'noted', status: 'active', undeliveredReminders: [note] }), 'key-noted');
+
+    const { column } = storedItem(double, 'noted');
+    expect(column('RemindersUndelivered')).toBe('2026-03-31: assessment reminder (escalation, due 2026-03-01) not delivered to approver-1; sent to owner-1');
+    expect(column('AgreementOutstanding')).toBe(true);
+    expect((await register.get('noted'))?.undeliveredReminders).toEqual([note]);
+  });
+});
