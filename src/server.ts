@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import * as restify from 'restify';
 import { OutboxRegister, startOutboxDrain } from './adapters/outbox';
 import { randomIds, systemClock } from './adapters/system';
-import { openSharePointRegisters, sharePointSettings, type SharePointSettings } from './adapters/sharepoint';
+import { sharePointSettings, type SharePointSettings } from './adapters/sharepoint/settings';
 import { InstanceLockedError, lockDataDir, openSqliteStores } from './adapters/sqlite';
 import { shapeProblem } from './bot/activity-guard';
 import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
@@ -99,6 +99,8 @@ export async function startServer(config: Config, options: ServerOptions = {}): 
     if (options.sharePoint) {
       // Writes made while SharePoint is unreachable wait in the SQLite outbox and are drained when it is back.
       // People's turns use the interactive client (gives up within about 6 s); the drain uses the patient background one.
+      // Loaded only here: @pnp/sp and @azure/identity cost about 200 ms of start-up and some memory a SQLite register never uses.
+      const { openSharePointRegisters } = await import('./adapters/sharepoint');
       const { interactive, background, records: sharePointRecords } = await openSharePointRegisters(options.sharePoint, logger);
       records = sharePointRecords;
       const outbox = new OutboxRegister(interactive, stores.outbox, clock, logger, config.registerBreakSeconds * 1000, background);
