@@ -22,6 +22,8 @@ export interface MemorySample {
   readonly heapTotal: number;
   readonly external: number;
   readonly v8UsedHeap: number;
+  /** The event loop's delay (ms) since the previous sample: with resolution 5 ms, p50 ~5 means idle. */
+  readonly loopDelay: { p50: number; p99: number; max: number };
 }
 
 export interface LaunchedBot {
@@ -69,7 +71,9 @@ async function lineAfter(proc: ManagedProcess, marker: string, from: number, tim
 export async function launchBot(label: string, entry: string, env: Record<string, string>, serviceUrl: string): Promise<LaunchedBot> {
   const port = await freePort();
   const t0 = performance.now();
-  const proc = startProcess(process.execPath, ['-r', PRELOAD, entry], {
+  // BENCH_CPU_PROF=<dir> profiles every bot process (written when it stops): `node --cpu-prof`.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`, `--cpu-prof-name=${label}-${Date.now()}.cpuprofile`] : [];
+  const proc = startProcess(process.execPath, [...profile, '-r', PRELOAD, entry], {
     label,
     cwd: REPO_ROOT,
     echo: process.env.BENCH_VERBOSE === '1',

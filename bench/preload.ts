@@ -1,4 +1,5 @@
 import { Server, ServerResponse, type IncomingMessage } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
 /**
@@ -8,7 +9,9 @@ import { getHeapStatistics } from 'node:v8';
  * - Every HTTP answer carries `Server-Timing: app;dur=<ms>`: from Node's
  *   'request' event (headers parsed) to the answer's headers being written.
  * - On SIGUSR2 the process prints one line `BENCH_MEMORY {...}` to stdout
- *   (process.memoryUsage() and V8's used heap), and, with
+ *   (process.memoryUsage(), V8's used heap, and the event loop's delay since
+ *   the previous line: time a request waits before the 'request' event, which
+ *   Server-Timing cannot see), and, with
  *   BENCH_TEMPLATES_MODULE set, `BENCH_CARDS {...}`: the time and size of
  *   every expansion made through src/views/templates.ts's expandCard.
  */
@@ -56,9 +59,15 @@ if (templatesModule) {
   };
 }
 
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+
 process.on('SIGUSR2', () => {
   const m = process.memoryUsage();
-  const memory = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, v8UsedHeap: getHeapStatistics().used_heap_size };
+  const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+  const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
+  loop.reset();
+  const memory = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, v8UsedHeap: getHeapStatistics().used_heap_size, loopDelay };
   process.stdout.write(`BENCH_MEMORY ${JSON.stringify(memory)}\n`);
   if (templatesModule) process.stdout.write(`BENCH_CARDS ${JSON.stringify(Object.fromEntries(cards))}\n`);
 });

@@ -41,7 +41,8 @@ const padStart = (text: string, width: number) => (text.length >= width ? text :
 export function table(title: string, header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : typeof c === 'number' ? String(round(c)) : c)));
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: readonly string[]) => r.map((c, i) => (i === 0 ? pad(c, widths[i]) : padStart(c, widths[i]))).join('  ');
+  // Figures right-aligned, words left-aligned.
+  const line = (r: readonly string[]) => r.map((c, i) => (i === 0 || !/^[-\d.,]+( \w+)?$/.test(c) ? pad(c, widths[i]) : padStart(c, widths[i]))).join('  ');
   return [`\n${title}`, line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { startBotConnector, type BotConnectorDouble } from '../test/doubles/bot-connector';
 import { BOT_ENTRY, ECHO_ENTRY, REPO_ROOT, launchBot, type LaunchedBot, type MemorySample } from './launch';
 import { approverIds, approverUsers, chatsFor, decideAll, echoTurns, pool, proposerUsers, quiescence, registerOnce, waitForApprovalCards } from './load';
-import { installTurnTiming, recordTurnsInto, TurnRecorder, TURN_TYPES, type TurnType } from './turns';
+import { byLabel, installTurnTiming, recordTurnsInto, TurnRecorder, TURN_TYPES, type TurnType } from './turns';
 import { mb, ratio, round, table, target, turnTable, type Target, type TurnTable } from './report';
 import { CARD_LIMIT_KB, cardFigures } from './cards';
 import { benchSharePoint, STATE_STORE_AZURE, type StoreFigures } from './stores';
@@ -62,6 +62,10 @@ export interface LoadRun {
   readonly approvals: TurnTable;
   readonly seconds: number;
   readonly total_turns: number;
+  /** Server and client p50/p99 per message text and verb. */
+  readonly by_label?: ReturnType<typeof byLabel>;
+  /** The bot's event-loop delay over the registrations (ms; resolution 5 ms): queueing Server-Timing cannot see. */
+  readonly loop_delay_ms?: MemorySample['loopDelay'];
 }
 
 /** One person's registration on `bot`, untimed: warms the process and gives the turn mix the echo bot replays. */
@@ -79,9 +83,10 @@ export async function warmUp(bot: LaunchedBot, connector: BotConnectorDouble, la
  * then 20 approvers, each having listed their pending approvals, decide the 51
  * proposals at once (approver i takes every 20th).
  */
-export async function oursLoad(bot: LaunchedBot, connector: BotConnectorDouble, label: string): Promise<LoadRun & { endRss: number; endHeap: MemorySample }> {
+export async function oursLoad(bot: LaunchedBot, connector: BotConnectorDouble, label: string, mark: (phase: 'registrations' | 'decisions') => void = () => undefined): Promise<LoadRun & { endRss: number; endHeap: MemorySample }> {
   const approvers = chatsFor(approverUsers(connector.url), () => bot.url, connector);
   log(`${label}: ${CONVERSATIONS} conversations (load ${load().join(' ')})`);
+  await bot.memory();
   const recorder = new TurnRecorder();
   const people = chatsFor(proposerUsers(connector.url, CONVERSATIONS, `${label} Proposer`), () => bot.url, connector);
   await timed(recorder, () => pool(people, CONVERSATIONS, (chat, i) => registerOnce(chat, i + 1)));
@@ -91,25 +96,29 @@ export async function oursLoad(bot: LaunchedBot, connector: BotConnectorDouble, 
   await quiescence(connector);
   await Promise.all(approvers.map((a) => a.say('pending approvals')));
   log(`${label}: ${approvers.length} approvers deciding (load ${load().join(' ')})`);
+  mark('registrations');
   const decisions = new TurnRecorder();
   await timed(decisions, () => decideAll(approvers));
   await quiescence(connector);
-  return { turns: turnTable(recorder), approvals: turnTable(decisions), seconds: round(recorder.seconds), total_turns: recorder.samples.length + decisions.samples.length, endRss, endHeap };
+  mark('decisions');
+  return { turns: turnTable(recorder), approvals: turnTable(decisions), seconds: round(recorder.seconds), total_turns: recorder.samples.length + decisions.samples.length, by_label: byLabel(recorder), loop_delay_ms: endHeap.loopDelay, endRss, endHeap };
 }
 
 /** The echo bot gets the same turns: the same people, the same mix, the same concurrency. */
 async function echoLoad(bot: LaunchedBot, connector: BotConnectorDouble, mix: readonly TurnType[]): Promise<LoadRun> {
   const turnsOf = mix.filter((t) => t !== 'approval_invoke');
+  await bot.memory();
   const recorder = new TurnRecorder();
   const people = proposerUsers(connector.url, CONVERSATIONS, 'Echo Proposer');
   await timed(recorder, () => pool(people, CONVERSATIONS, (user) => echoTurns(bot.url, user, turnsOf)));
+  const loopDelay = (await bot.memory()).loopDelay;
   const approvers = approverUsers(connector.url);
   const decisions = new TurnRecorder();
   await timed(decisions, () =>
     Promise.all(approvers.map((user, i) => echoTurns(bot.url, user, Array.from({ length: Math.ceil((CONVERSATIONS + 1 - i) / approvers.length) }, () => 'approval_invoke' as const)))),
   );
   await quiescence(connector);
-  return { turns: turnTable(recorder), approvals: turnTable(decisions), seconds: round(recorder.seconds), total_turns: recorder.samples.length + decisions.samples.length };
+  return { turns: turnTable(recorder), approvals: turnTable(decisions), seconds: round(recorder.seconds), total_turns: recorder.samples.length + decisions.samples.length, loop_delay_ms: loopDelay };
 }
 
 /** Pools two echo runs (before and after ours) as one floor: the same number of samples on each side of the bot's run. */
@@ -126,7 +135,8 @@ function pooledEcho(a: LoadRun, b: LoadRun): LoadRun {
     }
     return out;
   };
-  return { turns: merge(a.turns, b.turns), approvals: merge(a.approvals, b.approvals), seconds: (a.seconds + b.seconds) / 2, total_turns: a.total_turns + b.total_turns };
+  const worse = a.loop_delay_ms && b.loop_delay_ms && (a.loop_delay_ms.p99 >= b.loop_delay_ms.p99 ? a.loop_delay_ms : b.loop_delay_ms);
+  return { turns: merge(a.turns, b.turns), approvals: merge(a.approvals, b.approvals), seconds: (a.seconds + b.seconds) / 2, total_turns: a.total_turns + b.total_turns, loop_delay_ms: worse || undefined };
 }
 
 async function main(): Promise<void> {
@@ -171,9 +181,8 @@ async function main(): Promise<void> {
 
     log(`SharePoint register (load ${load().join(' ')})`);
     const sharePoint: StoreFigures = await benchSharePoint(
-      connector,
       (bot, c) => warmUp(bot, c, 'SharePoint'),
-      (bot, c) => oursLoad(bot, c, 'SharePoint'),
+      (bot, c, mark) => oursLoad(bot, c, 'SharePoint', mark),
     );
     const sweep = await benchSweep();
 
@@ -250,6 +259,10 @@ function printReport(r: Result): void {
     rows.push([`${t} ratio`, undefined, r[`p50_ratio_${name}`], r[`p95_ratio_${name}`], r[`p99_ratio_${name}`], r[`client_p50_ratio_${name}`], r[`client_p95_ratio_${name}`], r[`client_p99_ratio_${name}`], undefined]);
   }
   out.push(table('Turns: ours against the echo bot (SQLite register)', ['turn', 'n', 'srv p50', 'srv p95', 'srv p99', 'cli p50', 'cli p95', 'cli p99', 'turns/s'], rows));
+  const labels = r.turns.ours.by_label ?? {};
+  out.push(table('Where the bot\'s turns go (server time by message text and verb, SQLite run)', ['message or verb', 'n', 'srv p50', 'srv p99', 'cli p50', 'cli p99'], Object.entries(labels).map(([k, v]: [string, any]) => [k, v.count, v.server_p50, v.server_p99, v.client_p50, v.client_p99])));
+  const ld = (x?: { p50: number; p99: number; max: number }) => (x ? `${x.p50} / ${x.p99} / ${x.max}` : '-');
+  out.push(`\nEvent-loop delay during the registrations (ms, p50 / p99 / max; 5 ms resolution): ours ${ld(r.turns.ours.loop_delay_ms)}, echo ${ld(r.turns.echo.loop_delay_ms)}`);
   const mem = r.memory;
   out.push(table('Memory (MB) and start-up (ms)', ['bot', 'idle RSS', 'idle heap', 'RSS after load', 'heap after load', 'peak RSS', 'start-up'], [
     ['ours', mb(mem.ours.idle_rss), mb(mem.ours.idle_heap_used), mb(mem.ours.end_rss), mb(mem.ours.end_heap_used), mb(mem.ours.peak_rss), r.startup_ms.ours],
@@ -261,6 +274,10 @@ function printReport(r: Result): void {
       ? [name, s.note]
       : [name, `${s.total_turns} turns in ${s.seconds} s; card action p50/p99 ${round(s.turns.card_action?.server_p50)}/${round(s.turns.card_action?.server_p99)} ms, message ${round(s.turns.message?.server_p50)}/${round(s.turns.message?.server_p99)} ms, decisions ${round(s.approvals.approval_invoke?.server_p50)}/${round(s.approvals.approval_invoke?.server_p99)} ms${s.sharepoint_requests !== undefined ? `; ${s.sharepoint_requests} SharePoint requests (${s.sharepoint_requests_per_turn}/turn)` : ''}`];
   out.push(table('Stores (the same load; server time)', ['store', 'figures'], [storeRow('SQLite register', r.stores.sqlite), storeRow('SharePoint register (double)', r.stores.sharepoint), storeRow('STATE_STORE=azure', r.stores.azure_state)]));
+  const sp = r.stores.sharepoint;
+  if (sp.sharepoint_decision_requests) {
+    out.push(table(`SharePoint requests of the ${sp.approvals.approval_invoke?.count} decisions (${sp.sharepoint_requests_per_decision} per decision)`, ['request', 'n'], Object.entries(sp.sharepoint_decision_requests)));
+  }
   out.push(table('Reminder sweep', ['', ''], [['sweep', r.sweep.available ? JSON.stringify(r.sweep.runs) : r.sweep.note]]));
   out.push(table('Targets', ['target', 'value', 'limit', 'result'], r.targets.map((t: Target) => [t.name, t.value === null ? 'not measured' : `${t.value} ${t.unit}`, t.limit, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS'])));
   console.log(out.join('\n'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { provisionSharePoint } from '../src/adapters/sharepoint';
-import type { BotConnectorDouble } from '../test/doubles/bot-connector';
+import { startBotConnector, type BotConnectorDouble } from '../test/doubles/bot-connector';
 import { startSharePointDouble } from '../test/doubles/sharepoint';
 import { settingsFor, TEST_RECORD_KEY } from '../test/doubles/sharepoint/connect';
 import { BOT_ENTRY, launchBot, type LaunchedBot } from './launch';
@@ -23,6 +23,11 @@ export interface StoreFigures extends Partial<LoadRun> {
   readonly startup_ms?: number;
   readonly sharepoint_requests?: number;
   readonly sharepoint_requests_per_turn?: number;
+  /** Requests during the 50 registrations (and the approval cards sent after them). */
+  readonly sharepoint_requests_registrations?: number;
+  readonly sharepoint_requests_per_decision?: number;
+  /** The decisions' requests by method and path shape, most frequent first. */
+  readonly sharepoint_decision_requests?: Record<string, number>;
   readonly end_rss_mb?: number;
 }
 
@@ -40,11 +45,12 @@ export const STATE_STORE_AZURE: StoreFigures = {
   note: 'not available: STATE_STORE=azure is not in this build (being built in another branch); see bench/stores.ts',
 };
 
+/** Runs on a Bot Connector double of its own: the approvers' chats then hold this bot's cards only. */
 export async function benchSharePoint(
-  connector: BotConnectorDouble,
   warmUp: (bot: LaunchedBot, connector: BotConnectorDouble) => Promise<unknown>,
-  runLoad: (bot: LaunchedBot, connector: BotConnectorDouble) => Promise<LoadRun & { endRss: number }>,
+  runLoad: (bot: LaunchedBot, connector: BotConnectorDouble, mark: (phase: 'registrations' | 'decisions') => void) => Promise<LoadRun & { endRss: number }>,
 ): Promise<StoreFigures> {
+  const connector = await startBotConnector();
   const double = await startSharePointDouble();
   const dataDir = mkdtempSync(join(tmpdir(), 'prb-bench-sp-'));
   let bot: LaunchedBot | undefined;
@@ -68,19 +74,31 @@ export async function benchSharePoint(
     );
     await warmUp(bot, connector);
     double.requests.splice(0);
-    const run = await runLoad(bot, connector);
+    const marks: Record<string, number> = {};
+    const run = await runLoad(bot, connector, (phase) => (marks[phase] = double.requests.length));
     const requests = double.requests.length;
+    const decisions = run.approvals.approval_invoke?.count ?? 0;
+    // What each decision asked of SharePoint (its own turn and the work after it), by method and path shape.
+    const shapes = new Map<string, number>();
+    for (const r of double.requests.slice(marks.registrations, marks.decisions)) {
+      const key = `${r.method} ${r.path.replace(/\(\d+\)/g, '(n)').replace(/'[^']*'/g, "'…'").replace(/^.*\/_api\//, '')}${r.query.get('$filter') ? ` $filter=${r.query.get('$filter')!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'n')}` : ''}`;
+      shapes.set(key, (shapes.get(key) ?? 0) + 1);
+    }
     return {
       available: true,
       ...run,
       startup_ms: round(bot.startupMs),
       sharepoint_requests: requests,
       sharepoint_requests_per_turn: round(requests / run.total_turns),
+      sharepoint_requests_registrations: marks.registrations,
+      sharepoint_requests_per_decision: decisions ? round((marks.decisions - marks.registrations) / decisions) : undefined,
+      sharepoint_decision_requests: Object.fromEntries([...shapes].sort((a, b) => b[1] - a[1])),
       end_rss_mb: mb(run.endRss),
     };
   } finally {
     await bot?.stop();
     await double.close();
+    await connector.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

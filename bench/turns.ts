@@ -14,6 +14,8 @@ export const TURN_TYPES: readonly TurnType[] = ['message', 'card_action', 'appro
 
 export interface TurnSample {
   readonly type: TurnType;
+  /** The message's text or the card action's verb. */
+  readonly label: string;
   /** Client: request sent to the full answer received. */
   readonly clientMs: number;
   /** Server-Timing app;dur: the server's 'request' event to its answer's headers. */
@@ -47,11 +49,12 @@ export function recordTurnsInto(recorder: TurnRecorder | undefined): void {
   current = recorder;
 }
 
-function typeOf(body: unknown): TurnType | undefined {
+function typeOf(body: unknown): { type: TurnType; label: string } | undefined {
   if (typeof body !== 'string') return undefined;
-  const activity = JSON.parse(body) as { type?: string; value?: { action?: { verb?: string } } };
-  if (activity.type === 'message') return 'message';
-  if (activity.type === 'invoke') return DECISIONS.includes(activity.value?.action?.verb ?? '') ? 'approval_invoke' : 'card_action';
+  const activity = JSON.parse(body) as { type?: string; text?: string; value?: { action?: { verb?: string } } };
+  if (activity.type === 'message') return { type: 'message', label: `"${activity.text ?? ''}"` };
+  const verb = activity.value?.action?.verb ?? '';
+  if (activity.type === 'invoke') return { type: DECISIONS.includes(verb) ? 'approval_invoke' : 'card_action', label: verb };
   return undefined;
 }
 
@@ -65,14 +68,14 @@ export function installTurnTiming(): void {
   globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     const sink = current;
-    const type = sink && /\/api\/messages$/.test(url) ? typeOf(init?.body) : undefined;
-    if (!sink || !type) return realFetch(input, init);
+    const kind = sink && /\/api\/messages$/.test(url) ? typeOf(init?.body) : undefined;
+    if (!sink || !kind) return realFetch(input, init);
     const t0 = performance.now();
     const res = await realFetch(input, init);
     const body = await res.arrayBuffer();
     const clientMs = performance.now() - t0;
     const serverMs = Number(/dur=([\d.]+)/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? NaN);
-    sink.samples.push({ type, clientMs, serverMs, status: res.status, at: t0 });
+    sink.samples.push({ ...kind, clientMs, serverMs, status: res.status, at: t0 });
     return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
   };
 }
@@ -113,4 +116,17 @@ export function statsOf(recorder: TurnRecorder, type: TurnType): TurnStats | und
     server_p99: percentile(server, 99),
     turns_per_s: of.length / recorder.seconds,
   };
+}
+
+/** Server-time p50/p99 per message text or verb: where a turn type's time goes. */
+export function byLabel(recorder: TurnRecorder): Record<string, { count: number; server_p50: number; server_p99: number; client_p50: number; client_p99: number }> {
+  const groups = new Map<string, TurnSample[]>();
+  for (const s of recorder.samples) groups.set(s.label, [...(groups.get(s.label) ?? []), s]);
+  const out: Record<string, { count: number; server_p50: number; server_p99: number; client_p50: number; client_p99: number }> = {};
+  for (const [label, samples] of [...groups].sort()) {
+    const server = samples.map((s) => s.serverMs).sort((a, b) => a - b);
+    const client = samples.map((s) => s.clientMs).sort((a, b) => a - b);
+    out[label] = { count: samples.length, server_p50: percentile(server, 50), server_p99: percentile(server, 99), client_p50: percentile(client, 50), client_p99: percentile(client, 99) };
+  }
+  return out;
 }
