@@ -77,9 +77,13 @@ export async function waitForApprovalCards(approvers: readonly Chat[], expected:
   }
 }
 
-/** 20 approvers at once, each approving its share of the proposals (approver i takes every 20th). */
-export async function decideAll(approvers: readonly Chat[]): Promise<void> {
-  const proposals = [...approvalCardsOf(approvers[0]).keys()].sort();
+/** Every proposal id the approvers hold a card for, in a fixed order. */
+export function proposalIds(approvers: readonly Chat[]): string[] {
+  return [...approvalCardsOf(approvers[0]).keys()].sort();
+}
+
+/** 20 approvers at once, each approving its share of `proposals` (approver i takes every 20th). */
+export async function decideAll(approvers: readonly Chat[], proposals: readonly string[] = proposalIds(approvers)): Promise<void> {
   await Promise.all(
     approvers.map(async (approver, i) => {
       const cards = approvalCardsOf(approver);

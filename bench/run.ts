@@ -10,6 +10,7 @@ import { mb, ratio, round, table, target, turnTable, type Target, type TurnTable
 import { CARD_LIMIT_KB, cardFigures } from './cards';
 import { benchSharePoint, STATE_STORE_AZURE, type StoreFigures } from './stores';
 import { benchSweep } from './sweep';
+import { sideBySide } from './side-by-side';
 
 /**
  * `npm run bench`: what a turn costs against the stack's own floor (an echo bot
@@ -20,6 +21,8 @@ import { benchSweep } from './sweep';
  */
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 50);
+/** Stretches of load per bot, alternating (ABBA) with the echo bot's. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const load = () => loadavg().map((n) => round(n));
 
@@ -104,41 +107,6 @@ export async function oursLoad(bot: LaunchedBot, connector: BotConnectorDouble, 
   return { turns: turnTable(recorder), approvals: turnTable(decisions), seconds: round(recorder.seconds), total_turns: recorder.samples.length + decisions.samples.length, by_label: byLabel(recorder), loop_delay_ms: endHeap.loopDelay, endRss, endHeap };
 }
 
-/** The echo bot gets the same turns: the same people, the same mix, the same concurrency. */
-async function echoLoad(bot: LaunchedBot, connector: BotConnectorDouble, mix: readonly TurnType[]): Promise<LoadRun> {
-  const turnsOf = mix.filter((t) => t !== 'approval_invoke');
-  await bot.memory();
-  const recorder = new TurnRecorder();
-  const people = proposerUsers(connector.url, CONVERSATIONS, 'Echo Proposer');
-  await timed(recorder, () => pool(people, CONVERSATIONS, (user) => echoTurns(bot.url, user, turnsOf)));
-  const loopDelay = (await bot.memory()).loopDelay;
-  const approvers = approverUsers(connector.url);
-  const decisions = new TurnRecorder();
-  await timed(decisions, () =>
-    Promise.all(approvers.map((user, i) => echoTurns(bot.url, user, Array.from({ length: Math.ceil((CONVERSATIONS + 1 - i) / approvers.length) }, () => 'approval_invoke' as const)))),
-  );
-  await quiescence(connector);
-  return { turns: turnTable(recorder), approvals: turnTable(decisions), seconds: round(recorder.seconds), total_turns: recorder.samples.length + decisions.samples.length, loop_delay_ms: loopDelay };
-}
-
-/** Pools two echo runs (before and after ours) as one floor: the same number of samples on each side of the bot's run. */
-function pooledEcho(a: LoadRun, b: LoadRun): LoadRun {
-  const merge = (x: TurnTable, y: TurnTable): TurnTable => {
-    const out: TurnTable = {};
-    for (const t of TURN_TYPES) {
-      const sx = x[t];
-      const sy = y[t];
-      if (!sx || !sy) continue;
-      // Percentiles of the pooled runs: the mean of each run's percentile (both runs have the same number of turns).
-      const mean = (k: keyof typeof sx) => ((sx[k] as number) + (sy[k] as number)) / 2;
-      out[t] = { count: sx.count + sy.count, errors: sx.errors + sy.errors, p50: mean('p50'), p95: mean('p95'), p99: mean('p99'), max: Math.max(sx.max, sy.max), server_p50: mean('server_p50'), server_p95: mean('server_p95'), server_p99: mean('server_p99'), turns_per_s: mean('turns_per_s') };
-    }
-    return out;
-  };
-  const worse = a.loop_delay_ms && b.loop_delay_ms && (a.loop_delay_ms.p99 >= b.loop_delay_ms.p99 ? a.loop_delay_ms : b.loop_delay_ms);
-  return { turns: merge(a.turns, b.turns), approvals: merge(a.approvals, b.approvals), seconds: (a.seconds + b.seconds) / 2, total_turns: a.total_turns + b.total_turns, loop_delay_ms: worse || undefined };
-}
-
 async function main(): Promise<void> {
   installTurnTiming();
   const started = Date.now();
@@ -164,13 +132,11 @@ async function main(): Promise<void> {
     await echoTurns(echo.url, proposerUsers(connector.url, 1, 'Echo Warmup')[0], mix);
     await quiescence(connector);
 
-    log(`echo (before): ${CONVERSATIONS} conversations of ${mix.length} turns`);
-    const echoBefore = await echoLoad(echo, connector, mix);
-    const oursRun = await oursLoad(ours, connector, 'SQLite');
-    log('echo (after)');
-    const echoAfter = await echoLoad(echo, connector, mix);
-    const echoRun = pooledEcho(echoBefore, echoAfter);
-    const echoEnd = { rss: echo.rss(), heap: await echo.memory() };
+    log(`${ROUNDS} rounds of ${CONVERSATIONS} conversations of ${mix.length} turns, alternating with the echo bot`);
+    const side = await sideBySide(ours, echo, connector, mix, { rounds: ROUNDS, conversations: CONVERSATIONS, alreadySubmitted: 1, log });
+    const oursRun = { ...side.ours, endRss: side.oursEnd.rss, endHeap: side.oursEnd.heap };
+    const echoRun = side.echo;
+    const echoEnd = { rss: { rss: side.echoEnd.rss, peak: echo.rss().peak }, heap: side.echoEnd.heap };
     const oursPeak = ours.rss().peak;
     const cards = cardFigures(await ours.cardStats());
     const loadAfterSqlite = load();
@@ -222,7 +188,8 @@ async function main(): Promise<void> {
       ...ratios,
       startup_ms: { ours: round(startupMs.ours), echo: round(startupMs.echo) },
       memory,
-      turns: { ours: oursRun, echo: echoRun, echo_before: echoBefore, echo_after: echoAfter },
+      rounds: ROUNDS,
+      turns: { ours: side.ours, echo: echoRun },
       cards,
       stores: { sqlite: { total_turns: oursRun.total_turns, seconds: oursRun.seconds, turns: oursRun.turns, approvals: oursRun.approvals }, sharepoint: sharePoint, azure_state: STATE_STORE_AZURE },
       sweep,
@@ -247,7 +214,7 @@ function printReport(r: Result): void {
   const out: string[] = [];
   out.push(`Partnership Register bench: ${m.cores} cores (${m.cpu_model}), Node ${m.node}, commit ${String(m.git_commit).slice(0, 10)}${m.git_dirty ? ' (dirty)' : ''}`);
   out.push(`load average at start ${m.load_avg_start.join(' ')}, after the SQLite run ${m.load_avg_after_sqlite_run.join(' ')}, at the end ${m.load_avg_end.join(' ')} (shared machine: read the ratios, measured side by side)`);
-  out.push(`${r.conversations} conversations at once, each ${Object.entries(r.turn_mix_per_conversation).map(([k, v]) => `${v} ${k}`).join(' + ')}; ${r.approvers} approvers; times in ms; server = Server-Timing inside the process, client = from the bench process`);
+  out.push(`${r.rounds} stretches per bot (alternating ABBA with the echo bot) of ${r.conversations} conversations at once, each ${Object.entries(r.turn_mix_per_conversation).map(([k, v]) => `${v} ${k}`).join(' + ')}; ${r.approvers} approvers; times in ms; server = Server-Timing inside the process, client = from the bench process`);
   const rows: (string | number | undefined)[][] = [];
   for (const t of TURN_TYPES) {
     const pick = (run: LoadRun) => (t === 'approval_invoke' ? run.approvals[t] : run.turns[t]);

@@ -26,19 +26,21 @@ export interface TurnSample {
 
 const DECISIONS: readonly string[] = [Verb.approve, Verb.reject, Verb.requestChanges];
 
+/** Turns timed over one or more stretches of load; samples and active time add up across stretches. */
 export class TurnRecorder {
   readonly samples: TurnSample[] = [];
-  startedAt = performance.now();
-  endedAt = NaN;
+  private activeMs = 0;
+  private startedAt: number | undefined;
   start(): void {
-    this.samples.length = 0;
     this.startedAt = performance.now();
   }
   stop(): void {
-    this.endedAt = performance.now();
+    if (this.startedAt !== undefined) this.activeMs += performance.now() - this.startedAt;
+    this.startedAt = undefined;
   }
+  /** Seconds under load, over every stretch. */
   get seconds(): number {
-    return ((Number.isNaN(this.endedAt) ? performance.now() : this.endedAt) - this.startedAt) / 1000;
+    return (this.activeMs + (this.startedAt === undefined ? 0 : performance.now() - this.startedAt)) / 1000;
   }
 }
 
