@@ -13,7 +13,8 @@ import type { TurnType } from './turns';
  * question. Each person: `help`, the whole registration, submit, `my partnerships`.
  */
 
-export const APPROVER_COUNT = 20;
+/** The approvers configured (APPROVERS), all deciding at once; BENCH_APPROVERS to try fewer (each gets every approval card). */
+export const APPROVER_COUNT = Number(process.env.BENCH_APPROVERS ?? 20);
 
 export function approverUsers(serviceUrl: string): TeamsUser[] {
   return Array.from({ length: APPROVER_COUNT }, (_, i) => teamsUser(serviceUrl, { name: `Bench Approver ${String(i + 1).padStart(2, '0')}` }));
