@@ -10,6 +10,11 @@ import { round } from './report';
  * data the bot really had, as it really calls it), and the expanded card's size.
  */
 
+export interface CardSamples {
+  durationsMs: number[];
+  bytes: number[];
+}
+
 export interface CardFigure {
   readonly card: string;
   readonly expansions: number;
@@ -17,19 +22,25 @@ export interface CardFigure {
   readonly p99_ms: number | null;
   readonly kb_median: number | null;
   readonly kb_max: number | null;
-  /** Why there is no figure: the run did not show this card. */
+  /** Where the figure comes from when not from the bot during the run, or why there is none. */
   readonly note?: string;
 }
 
 export const CARD_LIMIT_KB = 28;
 
-export function cardFigures(stats: Record<string, { durationsMs: number[]; bytes: number[] }>): CardFigure[] {
+/**
+ * `stats` from the bot during the run; `fallback` (expanded in the bench process with fixture
+ * data) for the cards the run did not show.
+ */
+export function cardFigures(stats: Record<string, CardSamples>, fallback: (names: readonly string[]) => Record<string, CardSamples> = () => ({})): CardFigure[] {
   const names = readdirSync(resolve(REPO_ROOT, 'cards'))
     .filter((f) => f.endsWith('.card.json'))
     .map((f) => f.replace(/\.card\.json$/, ''))
     .sort();
+  const extra = fallback(names.filter((n) => !stats[n]?.durationsMs.length));
   return names.map((card) => {
-    const s = stats[card];
+    const fromBot = stats[card]?.durationsMs.length ? stats[card] : undefined;
+    const s = fromBot ?? extra[card];
     if (!s || s.durationsMs.length === 0) {
       return { card, expansions: 0, median_ms: null, p99_ms: null, kb_median: null, kb_max: null, note: 'not shown in the bench conversations' };
     }
@@ -42,6 +53,7 @@ export function cardFigures(stats: Record<string, { durationsMs: number[]; bytes
       p99_ms: round(percentile(ms, 99), 3),
       kb_median: round(percentile(kb, 50), 1),
       kb_max: round(kb[kb.length - 1], 1),
+      ...(fromBot ? {} : { note: 'expanded in the bench process with fixture data (not shown by the conversations)' }),
     };
   });
 }

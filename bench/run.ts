@@ -8,6 +8,7 @@ import { approverIds, approverUsers, chatsFor, decideAll, echoTurns, pool, propo
 import { byLabel, installTurnTiming, recordTurnsInto, TurnRecorder, TURN_TYPES, type TurnType } from './turns';
 import { mb, ratio, round, table, target, turnTable, type Target, type TurnTable } from './report';
 import { CARD_LIMIT_KB, cardFigures } from './cards';
+import { expandInProcess } from './cards-in-process';
 import { benchSharePoint, STATE_STORE_AZURE, type StoreFigures } from './stores';
 import { benchSweep } from './sweep';
 import { sideBySide } from './side-by-side';
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     const echoRun = side.echo;
     const echoEnd = { rss: { rss: side.echoEnd.rss, peak: echo.rss().peak }, heap: side.echoEnd.heap };
     const oursPeak = ours.rss().peak;
-    const cards = cardFigures(await ours.cardStats());
+    const cards = cardFigures(await ours.cardStats(), expandInProcess);
     const loadAfterSqlite = load();
     await ours.stop();
     await echo.stop();
@@ -235,7 +236,7 @@ function printReport(r: Result): void {
     ['ours', mb(mem.ours.idle_rss), mb(mem.ours.idle_heap_used), mb(mem.ours.end_rss), mb(mem.ours.end_heap_used), mb(mem.ours.peak_rss), r.startup_ms.ours],
     ['echo', mb(mem.echo.idle_rss), mb(mem.echo.idle_heap_used), mb(mem.echo.end_rss), mb(mem.echo.end_heap_used), mb(mem.echo.peak_rss), r.startup_ms.echo],
   ]));
-  out.push(table('Cards (expanded inside the bot during the run, through src/views/templates.ts)', ['card', 'expansions', 'median ms', 'p99 ms', 'KB median', 'KB max'], r.cards.map((c: Result) => [c.card, c.expansions, c.median_ms, c.p99_ms, c.kb_median, c.note ?? c.kb_max])));
+  out.push(table('Cards (expanded inside the bot during the run, through src/views/templates.ts)', ['card', 'expansions', 'median ms', 'p99 ms', 'KB median', 'KB max', 'note'], r.cards.map((c: Result) => [c.card, c.expansions, c.median_ms, c.p99_ms, c.kb_median, c.kb_max, c.note ?? ''])));
   const storeRow = (name: string, s: Result) =>
     s.available === false
       ? [name, s.note]
