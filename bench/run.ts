@@ -126,8 +126,24 @@ async function main(): Promise<void> {
     const oursIdle = await idleMemory(ours);
     echo = await launchBot('echo', ECHO_ENTRY, {}, connector.url);
     const echoIdle = await idleMemory(echo);
-    const startupMs = { ours: ours.startupMs, echo: echo.startupMs };
-    log(`started: ours ${Math.round(ours.startupMs)} ms, echo ${Math.round(echo.startupMs)} ms`);
+    // Start-up, three times each, alternating (the first pair is the one measured above): the median is reported.
+    const starts = { ours: [ours.startupMs], echo: [echo.startupMs] };
+    for (let i = 0; i < 2; i++) {
+      const oursDir = mkdtempSync(join(tmpdir(), 'prb-bench-start-'));
+      try {
+        const again = await launchBot('ours-start', BOT_ENTRY, { DATA_DIR: oursDir, BOT_SERVICE_URL: connector.url, APPROVERS: approverIds(approvers) }, connector.url);
+        starts.ours.push(again.startupMs);
+        await again.stop();
+      } finally {
+        rmSync(oursDir, { recursive: true, force: true });
+      }
+      const echoAgain = await launchBot('echo-start', ECHO_ENTRY, {}, connector.url);
+      starts.echo.push(echoAgain.startupMs);
+      await echoAgain.stop();
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const startupMs = { ours: median(starts.ours), echo: median(starts.echo) };
+    log(`started: ours ${starts.ours.map(Math.round).join(', ')} ms, echo ${starts.echo.map(Math.round).join(', ')} ms (medians ${Math.round(startupMs.ours)}, ${Math.round(startupMs.echo)})`);
 
     const mix = await warmUp(ours, connector, 'SQLite');
     await echoTurns(echo.url, proposerUsers(connector.url, 1, 'Echo Warmup')[0], mix);
@@ -175,7 +191,7 @@ async function main(): Promise<void> {
       target('card action p50 server time', oursRun.turns.card_action?.server_p50, 20, 'ms', (v) => v < 20, '< 20'),
       target('idle RSS / echo idle RSS', memory.ours.idle_rss / memory.echo.idle_rss, 1.1, 'x', (v) => v <= 1.1, '<= 1.1'),
       target('RSS after the load / echo after the same load', memory.ours.end_rss / memory.echo.end_rss, 1.5, 'x', (v) => v <= 1.5, '<= 1.5'),
-      target('start-up to first answered request', startupMs.ours, 2000, 'ms', (v) => v <= 2000, '<= 2000'),
+      target('start-up to first answered request (median of 3)', startupMs.ours, 2000, 'ms', (v) => v <= 2000, '<= 2000'),
       target('largest card', largestCard, CARD_LIMIT_KB, 'KB', (v) => v < CARD_LIMIT_KB, `< ${CARD_LIMIT_KB}`),
       { name: 'sweep: 200 due in 10,000 entries, SharePoint requests beyond the sends', value: null, limit: '<= 5', pass: null, unit: '' },
     ];
@@ -187,7 +203,7 @@ async function main(): Promise<void> {
       approvers: approvers.length,
       turn_mix_per_conversation: Object.fromEntries(TURN_TYPES.map((t) => [t, mix.filter((m) => m === t).length])),
       ...ratios,
-      startup_ms: { ours: round(startupMs.ours), echo: round(startupMs.echo) },
+      startup_ms: { ours: round(startupMs.ours), echo: round(startupMs.echo), ours_runs: starts.ours.map((x) => round(x)), echo_runs: starts.echo.map((x) => round(x)) },
       memory,
       rounds: ROUNDS,
       turns: { ours: side.ours, echo: echoRun },
