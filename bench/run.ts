@@ -27,10 +27,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const log = (text: string) => process.stderr.write(`[bench] ${text}\n`);
 const load = () => loadavg().map((n) => round(n));
 
+/** The commit measured; dirty when tracked files other than bench-results/ differ from it. */
 function gitCommit(): { commit: string; dirty: boolean } {
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim() !== '';
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench-results'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim() !== '';
     return { commit, dirty };
   } catch {
     return { commit: 'unknown', dirty: false };
