@@ -6,7 +6,7 @@ import { openAzureStores, tablesOptionsFor } from './adapters/azure-tables';
 import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
 import { OutboxRegister } from './adapters/outbox';
 import type { OutboxStore } from './adapters/outbox/outbox-store';
-import { openSharePointRegisters, type SharePointSettings } from './adapters/sharepoint';
+import type { SharePointSettings } from './adapters/sharepoint/settings';
 import { lockDataDir, openSqliteStores, type InstanceLock } from './adapters/sqlite';
 import { randomIds, systemClock } from './adapters/system';
 import { createApp, type AppDeps, type BuiltApp } from './app';
@@ -105,6 +105,8 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
     }
     if (options.sharePoint) {
       // People's turns use the interactive client (gives up within about 6 s); the drain uses the patient background one.
+      // Loaded only here: @pnp/sp and @azure/identity cost start-up time and memory a SQLite register never uses.
+      const { openSharePointRegisters } = await import('./adapters/sharepoint');
       const { interactive, background, records: sharePointRecords } = await openSharePointRegisters(options.sharePoint, logger);
       records = sharePointRecords;
       // Writes made while SharePoint is unreachable wait in the outbox (SQLite, or Tables shared by every instance) and are drained when it is back.

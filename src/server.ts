@@ -1,6 +1,6 @@
 import * as restify from 'restify';
-import type { SharePointSettings } from './adapters/sharepoint';
-import { sharePointSettings } from './adapters/sharepoint';
+// The settings alone: the SharePoint adapter (@pnp/sp, @azure/identity) is loaded only when the register is there.
+import { sharePointSettings, type SharePointSettings } from './adapters/sharepoint/settings';
 import { InstanceLockedError } from './adapters/sqlite';
 import { shapeProblem } from './bot/activity-guard';
 import { compose, type Composition } from './compose';

@@ -146,6 +146,8 @@ export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Pr
   const recipients = currentApprovers(p).filter((id) => !p.approval?.history.some((r) => samePerson(r.by.id, id) && decidedThisRound(p.approval!, r.by)));
   const unreachable: string[] = [];
   const failed: string[] = [];
+  // Every approver gets the same card: expanded once, not once per approver (20 approvers, 20 expansions).
+  const card = renderApproval(deps.journey, p, { canDecide: true }, refresh);
   for (const approver of recipients) {
     const userId = await recipientId(deps, approver);
     if (!userId) {
@@ -153,7 +155,7 @@ export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Pr
       continue;
     }
     if (delivered.has(userId.toLowerCase())) continue;
-    const delivery = await deps.notifier.send(userId, renderApproval(deps.journey, p, { canDecide: true }, refresh));
+    const delivery = await deps.notifier.send(userId, card);
     if (delivery.ok) {
       await deps.sentCards.record(p.id, delivery.message);
       await deps.sentCards.record(round, delivery.message);
@@ -184,10 +186,12 @@ export function approvalRequestsJob(p: Partnership) {
 export async function announceDecision(deps: NotifyDeps, p: Partnership, nextStage: boolean, exceptActivityId?: string): Promise<void> {
   const copies = await deps.sentCards.list(p.id);
   const refresh = nextStage ? [] : await refreshListFor(deps, p);
+  // Every copy shows the same card: expanded once.
+  const card = renderApproval(deps.journey, p, { canDecide: false }, refresh);
   for (const copy of copies) {
     if (copy.activityId === exceptActivityId) continue;
     // Updating a copy is idempotent; one that fails is left as it was (its refresh shows the decision when opened).
-    await deps.notifier.update(copy, renderApproval(deps.journey, p, { canDecide: false }, refresh));
+    await deps.notifier.update(copy, card);
   }
   // The next stage's cards are a durable job, enqueued when the decision was taken.
   if (nextStage) return;

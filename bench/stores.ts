@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { provisionSharePoint } from '../src/adapters/sharepoint';
+import { startBotConnector, type BotConnectorDouble } from '../test/doubles/bot-connector';
+import { startSharePointDouble } from '../test/doubles/sharepoint';
+import { settingsFor, TEST_RECORD_KEY } from '../test/doubles/sharepoint/connect';
+import { BOT_ENTRY, launchBot, type LaunchedBot } from './launch';
+import { approverIds, approverUsers } from './load';
+import type { LoadRun } from './run';
+import { mb, round } from './report';
+
+/**
+ * Each store under the same load. The register in SharePoint: the bot process
+ * started with REGISTER_STORE=sharepoint against the SharePoint double (as
+ * test/bot/sharepoint-register.test.ts configures it in process, here through
+ * the environment), provisioned first by our own provisioning.
+ */
+
+export interface StoreFigures extends Partial<LoadRun> {
+  readonly available: boolean;
+  readonly note?: string;
+  readonly startup_ms?: number;
+  readonly sharepoint_requests?: number;
+  readonly sharepoint_requests_per_turn?: number;
+  /** Requests during the 50 registrations (and the approval cards sent after them). */
+  readonly sharepoint_requests_registrations?: number;
+  readonly sharepoint_requests_per_decision?: number;
+  /** The decisions' requests by method and path shape, most frequent first. */
+  readonly sharepoint_decision_requests?: Record<string, number>;
+  readonly end_rss_mb?: number;
+}
+
+/**
+ * STATE_STORE=azure (drafts, conversations and jobs in Azure Table/Blob storage
+ * on Azurite) is being built by another engineer. NOT MEASURED: when it lands,
+ * add a `benchAzureState` beside benchSharePoint that starts Azurite
+ * (`azurite --inMemoryPersistence --skipApiVersionCheck --disableTelemetry` on
+ * 127.0.0.1, ports 0) and launches the bot with STATE_STORE=azure and its
+ * connection string, then runs the same `runLoad`; run.ts reports it in place
+ * of this constant.
+ */
+export const STATE_STORE_AZURE: StoreFigures = {
+  available: false,
+  note: 'not available: STATE_STORE=azure is not in this build (being built in another branch); see bench/stores.ts',
+};
+
+/** Runs on a Bot Connector double of its own: the approvers' chats then hold this bot's cards only. */
+export async function benchSharePoint(
+  warmUp: (bot: LaunchedBot, connector: BotConnectorDouble) => Promise<unknown>,
+  runLoad: (bot: LaunchedBot, connector: BotConnectorDouble, mark: (phase: 'registrations' | 'decisions') => void) => Promise<LoadRun & { endRss: number }>,
+): Promise<StoreFigures> {
+  const connector = await startBotConnector();
+  const double = await startSharePointDouble();
+  const dataDir = mkdtempSync(join(tmpdir(), 'prb-bench-sp-'));
+  let bot: LaunchedBot | undefined;
+  try {
+    const settings = settingsFor(double);
+    await provisionSharePoint(settings);
+    bot = await launchBot(
+      'ours-sharepoint',
+      BOT_ENTRY,
+      {
+        DATA_DIR: dataDir,
+        BOT_SERVICE_URL: connector.url,
+        APPROVERS: approverIds(approverUsers(connector.url)),
+        REGISTER_STORE: 'sharepoint',
+        SHAREPOINT_SITE_URL: settings.siteUrl,
+        SHAREPOINT_AUTH: 'none',
+        REGISTER_RECORD_KEY: TEST_RECORD_KEY,
+        ORGANISATION_NAME: settings.organisation,
+      },
+      connector.url,
+    );
+    await warmUp(bot, connector);
+    double.requests.splice(0);
+    const marks: Record<string, number> = {};
+    const run = await runLoad(bot, connector, (phase) => (marks[phase] = double.requests.length));
+    const requests = double.requests.length;
+    const decisions = run.approvals.approval_invoke?.count ?? 0;
+    // What each decision asked of SharePoint (its own turn and the work after it), by method and path shape.
+    const shapes = new Map<string, number>();
+    for (const r of double.requests.slice(marks.registrations, marks.decisions)) {
+      const key = `${r.method} ${r.path.replace(/\(\d+\)/g, '(n)').replace(/'[^']*'/g, "'…'").replace(/^.*\/_api\//, '')}${r.query.get('$filter') ? ` $filter=${r.query.get('$filter')!.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'n')}` : ''}`;
+      shapes.set(key, (shapes.get(key) ?? 0) + 1);
+    }
+    return {
+      available: true,
+      ...run,
+      startup_ms: round(bot.startupMs),
+      sharepoint_requests: requests,
+      sharepoint_requests_per_turn: round(requests / run.total_turns),
+      sharepoint_requests_registrations: marks.registrations,
+      sharepoint_requests_per_decision: decisions ? round((marks.decisions - marks.registrations) / decisions) : undefined,
+      sharepoint_decision_requests: Object.fromEntries([...shapes].sort((a, b) => b[1] - a[1])),
+      end_rss_mb: mb(run.endRss),
+    };
+  } finally {
+    await bot?.stop();
+    await double.close();
+    await connector.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
