@@ -288,7 +288,7 @@ function namedPeople(draft: Draft): Pick<Partnership, 'leadOfficer' | 'lead' | '
   const leadAnswer = (draft.answers.leadOfficer ?? '').trim();
   const lead = people[leadAnswer];
   const rows = parseRows(draft.answers.representatives);
-  const representatives = rows.flatMap((row) => (people[row.who] ? [{ ...people[row.who], since: row.since }] : []));
+  const representatives = rows.flatMap((row) => (people[row.who] ? [{ ...people[row.who], since: row.since, ...(row.until ? { until: row.until } : {}) }] : []));
   return {
     leadOfficer: lead?.email ?? lead?.id ?? leadAnswer,
     ...(lead ? { lead } : {}),

@@ -110,6 +110,14 @@ describe('the proposal journey', () => {
     ]);
   });
 
+  it('DOMAIN 3: a representative\'s last day, when known, goes on the entry (the handover reminder\'s date)', async () => {
+    const { deps } = setUp();
+    const answers = proposalAnswers({ 'representatives.0.until': '2027-03-31' });
+    const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary', answers);
+    const result = await press(deps, alice, atSummary, 'next');
+    expect(result.kind === 'submitted' && result.partnership.representatives).toEqual([{ ...REPRESENTATIVE, since: '2026-04-01', until: '2027-03-31' }]);
+  });
+
   it('DOMAIN 1.3: says under the question when the lead is someone the directory does not know, keeping the answers', async () => {
     const { deps } = setUp();
     const atPeople = await advanceTo(deps, alice, await startedDraft(deps), 'registration.people');
