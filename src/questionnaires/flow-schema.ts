@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { FlowDefinition } from '../domain/flow';
-import { checkQuestionnaire, QuestionnaireDefinitionError } from '../domain/questionnaire-check';
+import { QuestionnaireDefinitionError } from '../domain/questionnaire-check';
+import { checkQuestionnaire } from './questionnaire-schema';
 
 /**
  * The envelope of a flow definition (`*.flow.json`), checked at start-up with

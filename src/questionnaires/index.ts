@@ -7,7 +7,7 @@ import exit from './exit.flow.json';
 import handover from './handover.flow.json';
 import { checkFlow } from './flow-schema';
 import type { Questionnaire } from '../domain/questionnaire';
-import { checkQuestionnaire } from '../domain/questionnaire-check';
+import { checkQuestionnaire } from './questionnaire-schema';
 import registration from './registration.json';
 import screening from './screening.json';
 import significance from './significance.json';

@@ -9,7 +9,7 @@ import {
   stepAt,
 } from '../../src/domain/journey';
 import type { Questionnaire } from '../../src/domain/questionnaire';
-import { checkQuestionnaire } from '../../src/domain/questionnaire-check';
+import { checkQuestionnaire } from '../../src/questionnaires/questionnaire-schema';
 import { loadProposalJourney } from '../../src/questionnaires';
 import registration from '../../src/questionnaires/registration.json';
 import screening from '../../src/questionnaires/screening.json';

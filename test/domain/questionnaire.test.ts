@@ -1,4 +1,5 @@
-import { checkQuestionnaire, QuestionnaireDefinitionError, RESERVED_IDS } from '../../src/domain/questionnaire-check';
+import { QuestionnaireDefinitionError, RESERVED_IDS } from '../../src/domain/questionnaire-check';
+import { checkQuestionnaire } from '../../src/questionnaires/questionnaire-schema';
 import {
   displayAnswer,
   isShown,
@@ -468,6 +469,18 @@ describe('checking a questionnaire definition', () => {
   it('refuses a questionnaire without sections, or a section without questions', () => {
     expect(problemWith({ id: 'tiny', title: 'Tiny', sections: [] }).path).toBe('$.sections');
     expect(problemWith({ id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', questions: [] }] }).path).toBe('$.sections[0].questions');
+  });
+
+  it('refuses a property the engine does not know (a typo would otherwise be ignored silently)', () => {
+    const err = problemWith(definition(question({ requried: true })));
+    expect(err.path).toBe('$.sections[0].questions[0]');
+    expect(err.message).toMatch(/requried/);
+    expect(problemWith({ ...definition(question()), sectoins: [] }).message).toMatch(/sectoins/);
+  });
+
+  it('refuses a section asked on a condition the journey does not know', () => {
+    const value = { id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', askWhen: 'sometimes', questions: [question()] }] };
+    expect(problemWith(value).message).toBe('questionnaires/tiny.json: $.sections[0].askWhen: must be one of not-excluded, waivable-unmet, significant');
   });
 
   it('refuses something that is not a questionnaire at all', () => {
