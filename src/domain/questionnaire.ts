@@ -25,6 +25,8 @@ export type QuestionType =
   | 'email'
   /** Someone in the directory: Teams' people picker gives the Entra object id; an email or UPN typed is resolved too. */
   | 'person'
+  /** Several people: the picker in multi-select (Entra ids, comma-joined), or emails typed with commas between them. */
+  | 'people'
   /** Repeatable rows of sub-questions (`columns`), added and removed on the card: risks, actions. Stored as JSON. */
   | 'rows';
 
@@ -125,10 +127,18 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   score: 1,
   email: 254,
   person: 320,
+  people: 2000,
   rows: 20_000,
 };
 
 export const DEFAULT_MAX_ROWS = 10;
+/** At most this many people in one `people` answer. */
+export const MAX_PEOPLE = 20;
+
+/** The people a `people` answer names: Entra ids or emails, split on commas, semicolons or line breaks. */
+export function splitPeople(text: string | undefined): string[] {
+  return [...new Set((text ?? '').split(/[,;\n]/).map((key) => key.trim()).filter((key) => key !== ''))];
+}
 /** A row's Remove button names the row in its data: `<question>.<row>`. */
 export const REMOVE_ROW = 'removeRow';
 
@@ -196,7 +206,7 @@ export const TYPED_SUFFIX = 'Typed';
 
 /** A text input's value, cut to the question's limit (and reported); undefined when the card did not send it. */
 function pickOne(q: Question, id: string, input: Readonly<Record<string, unknown>>, clipped: Record<string, Problem>, reportAs = id): string | undefined {
-  const typed = q.type === 'person' ? input[`${id}${TYPED_SUFFIX}`] : undefined;
+  const typed = q.type === 'person' || q.type === 'people' ? input[`${id}${TYPED_SUFFIX}`] : undefined;
   const raw = typeof typed === 'string' && typed.trim() !== '' ? typed : input[id];
   if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') return undefined;
   const value = String(raw);
@@ -286,6 +296,11 @@ function checkValue(q: Question, value: string, answers: RawAnswers): Problem | 
     case 'person':
       // Who it is, the directory decides (an Entra id, an email or UPN): here only the shape of one key.
       return /^[^\s,;<>()]{1,320}$/.test(value) ? undefined : { code: 'person' };
+    case 'people': {
+      const keys = splitPeople(value);
+      if (keys.length > MAX_PEOPLE) return { code: 'list-too-long', max: MAX_PEOPLE };
+      return keys.every((key) => /^[^\s,;<>()]{1,320}$/.test(key)) ? undefined : { code: 'person' };
+    }
     case 'list':
       return splitList(value).length > MAX_LIST_ITEMS ? { code: 'list-too-long', max: MAX_LIST_ITEMS } : undefined;
     default:
@@ -382,6 +397,10 @@ export function displayAnswer(q: Question, raw: string | undefined, people: Name
       const known = people[value] ?? people[value.toLowerCase()];
       return known ? (known.email ? `${known.name} (${known.email})` : known.name) : value;
     }
+    case 'people':
+      return splitPeople(value)
+        .map((key) => displayAnswer({ ...q, type: 'person' }, key, people))
+        .join('; ');
     case 'yesno':
       return value === 'yes' ? 'Yes' : value === 'no' ? 'No' : value;
     case 'choice':

@@ -1,5 +1,5 @@
 import { StoreUnavailableError } from '../domain/errors';
-import { cellId, isShown, parseRows, type FieldErrors, type Problem, type Question, type RawAnswers } from '../domain/questionnaire';
+import { cellId, isShown, parseRows, splitPeople, type FieldErrors, type Problem, type Question, type RawAnswers } from '../domain/questionnaire';
 import type { PersonRef } from '../domain/records';
 import type { PeopleDirectory } from '../ports/people-directory';
 
@@ -49,6 +49,14 @@ export async function resolvePeople(
       if (value === '') continue;
       const id = await find(value, q.id);
       if (id) resolved[q.id] = id;
+    }
+    if (q.type === 'people') {
+      const ids: string[] = [];
+      for (const key of splitPeople(answers[q.id])) {
+        const id = await find(key, q.id);
+        if (id) ids.push(id);
+      }
+      if (!errors[q.id]) resolved[q.id] = [...new Set(ids)].join(',');
     }
     const personColumns = q.type === 'rows' ? (q.columns ?? []).filter((c) => c.type === 'person') : [];
     if (personColumns.length === 0) continue;

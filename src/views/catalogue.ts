@@ -215,6 +215,7 @@ export const TASK_LABEL: Readonly<Record<'assessment' | 'agreement' | 'exit', st
  * (questions, choices) live in its JSON.
  */
 const CARD_TEXT_EN = {
+  orTypeTheirWorkEmails: 'or type their work emails, separated by commas',
   byStatus: 'By status',
   runningByCategory: 'Running partnerships by category',
   needingAttention: 'Needing attention',

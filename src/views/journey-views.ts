@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../domain/errors';
 import { nextStep, progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
-import { cellId, choicesOf, displayAnswer, isShown, maxLengthOf, maxRowsOf, parseRows, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
+import { cellId, choicesOf, displayAnswer, splitPeople, isShown, maxLengthOf, maxRowsOf, parseRows, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { flowStepAt, type FlowDefinition } from '../domain/flow';
@@ -58,10 +58,10 @@ function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: Erro
 
 /** The person already chosen, so the picker shows them by name. */
 function personChoices(draft: Draft, value: string | undefined): { title: string; value: string }[] {
-  const id = (value ?? '').trim();
-  if (id === '') return [];
-  const known = draft.people?.[id.toLowerCase()] ?? draft.people?.[id];
-  return [{ title: known ? (known.email ? `${known.name} (${known.email})` : known.name) : id, value: id }];
+  return splitPeople(value).map((id) => {
+    const known = draft.people?.[id.toLowerCase()] ?? draft.people?.[id];
+    return { title: known ? (known.email ? `${known.name} (${known.email})` : known.name) : id, value: id };
+  });
 }
 
 /** A `rows` question's rows as the card shows them: the stored ones, then a blank one to add another (under the limit). */
@@ -93,7 +93,7 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors, loc
     placeholder: q.placeholder ?? '',
     help: q.help ?? '',
     error: problemText(locale, errors[q.id]),
-    choices: q.type === 'person' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q).map((c) => ({ value: c.value, title: c.help ? `${c.title}: ${c.help}` : c.title })),
+    choices: q.type === 'person' || q.type === 'people' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q).map((c) => ({ value: c.value, title: c.help ? `${c.title}: ${c.help}` : c.title })),
     typedId: `${q.id}${TYPED_SUFFIX}`,
     rows: q.type === 'rows' ? rowViews(q, draft, errors, locale) : [],
     addTitle: q.type === 'rows' && parseRows(draft.answers[q.id]).length < maxRowsOf(q) ? say(locale, 'addRow') : '',

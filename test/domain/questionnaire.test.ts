@@ -11,6 +11,7 @@ import {
   type Question,
   type Questionnaire,
   type Section,
+  splitPeople,
 } from '../../src/domain/questionnaire';
 import { loadProposalJourney } from '../../src/questionnaires';
 import { registrationAnswers, riskChecklistAnswers, screeningAnswers, storedAnswers } from '../fixtures/builders';
@@ -553,5 +554,25 @@ describe('rows: repeatable rows of sub-questions', () => {
     const check = (q: unknown) => () => checkQuestionnaire('tiny.json', { id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', questions: [q] }] });
     expect(check({ ...risks, columns: [] })).toThrow('tiny.json: $.sections[0].questions[0].columns: a rows question needs columns');
     expect(check({ ...risks, columns: [{ ...risks, id: 'inner' }] })).toThrow('$.sections[0].questions[0].columns[0].type: must be one of');
+  });
+});
+
+describe('people: several people in one answer', () => {
+  const panel = { id: 'panel', label: 'Panel', type: 'people' as const, required: true };
+  const section = { id: 'only', title: 'Only', questions: [panel] };
+
+  it('takes the picker\'s comma-joined ids, or emails typed with commas or semicolons, and keeps each once', () => {
+    expect(splitPeople('id-1,id-2, id-1')).toEqual(['id-1', 'id-2']);
+    expect(pickSectionAnswers(section, { panel: 'id-1', panelTyped: 'a@example.org; b@example.org' }).answers).toEqual({ panel: 'a@example.org; b@example.org' });
+    expect(validateSection(section, { panel: 'a@example.org; b@example.org' })).toEqual({});
+  });
+
+  it('refuses what cannot name a person, and more than twenty people', () => {
+    expect(validateSection(section, { panel: 'a@example.org, not a person' })).toEqual({ panel: { code: 'person' } });
+    expect(validateSection(section, { panel: Array.from({ length: 21 }, (_, i) => `p${i}@example.org`).join(',') })).toEqual({ panel: { code: 'list-too-long', max: 20 } });
+  });
+
+  it('reads back each person by name when known', () => {
+    expect(displayAnswer(panel, 'id-1,id-2', { 'id-1': { name: 'Alex Wilber', email: 'alexw@example.com' } })).toBe('Alex Wilber (alexw@example.com); id-2');
   });
 });

@@ -163,6 +163,8 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
     case 'email':
     case 'person':
       return { ...base, kind: 'Text' };
+    case 'people':
+      return { ...base, kind: 'Note' };
   }
 }
 
