@@ -231,17 +231,10 @@ describe('validation', () => {
     const { deps } = setUp();
     const started = await startedDraft(deps);
     const next = draftOf(await press(deps, alice, started, 'next', { ...screeningAnswers(), name: 'Sneaked in', ownerId: 'user-bob', status: 'submitted' }));
-    expect(next.answers).toEqual({
-      serviceLevelAgreement: 'no',
-      serviceForPayment: 'no',
-      grantFunding: 'no',
-      sponsorship: 'no',
-      oneOff: 'no',
-      dutyOnly: 'no',
-      consortium: 'no',
-      sharedService: 'no',
-      noFormalAgreement: 'no',
-    });
+    // Only the exclusions, the first step's questions: not the criteria sent along, nor anything else.
+    const exclusions = journey.screening.sections[0].questions.map((q) => q.id);
+    expect(Object.keys(next.answers).sort()).toEqual([...exclusions].sort());
+    expect(Object.values(next.answers).every((v) => v === 'no')).toBe(true);
     expect(next).toMatchObject({ ownerId: alice.id, status: 'draft' });
   });
 });
