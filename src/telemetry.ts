@@ -13,8 +13,9 @@ export async function startTelemetry(connectionString: string | undefined): Prom
   // (169.254.169.254). Off, so telemetry goes only where the connection string
   // says. The exporter (1.0.0-beta.41) turns it all off for any non-empty
   // APPLICATION_INSIGHTS_NO_STATSBEAT; APPLICATIONINSIGHTS_STATSBEAT_DISABLED
-  // only drops the non-essential part. Set the former to '' to keep statsbeat.
-  process.env.APPLICATION_INSIGHTS_NO_STATSBEAT ??= 'true';
+  // only drops the non-essential part. The SDK reads only the environment, so
+  // this writes it (config.ts stays the one reader of process.env).
+  process.env.APPLICATION_INSIGHTS_NO_STATSBEAT = 'true';
   const { useAzureMonitor } = await import('@azure/monitor-opentelemetry');
   useAzureMonitor({ azureMonitorExporterOptions: { connectionString } });
   // server.ts loaded http and https (through restify) before this ran, and
