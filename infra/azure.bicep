@@ -84,9 +84,9 @@ param remindersKey string
 @description('Time zone of the daily reminder sweep (Windows time zone id).')
 param remindersTimeZone string = 'GMT Standard Time'
 
-@minValue(0)
+@minValue(1)
 @maxValue(23)
-@description('Hour of the daily reminder sweep, in remindersTimeZone.')
+@description('Hour of the daily reminder sweep, in remindersTimeZone. The sweep is for the UTC date at that moment: keep the hour on the same date in UTC (1 or later for GMT Standard Time).')
 param remindersHour int = 8
 
 var suffix = uniqueString(resourceGroup().id, resourceBaseName)
@@ -254,6 +254,9 @@ resource web 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'AZURE_STORAGE_ACCOUNT_URL', value: storage.properties.primaryEndpoints.table }
         // The reminder sweep's key (POST /api/reminders/run, header x-reminders-key).
         { name: 'REMINDERS_KEY', value: '@Microsoft.KeyVault(SecretUri=${remindersKeySecret.properties.secretUri})' }
+        // The Logic App below is the sweep's one trigger: no instance runs its own daily
+        // schedule (it would ignore remindersHour/remindersTimeZone, and run once per instance).
+        { name: 'REMINDER_SCHEDULE', value: 'off' }
         // Traces and logs through OpenTelemetry (@azure/monitor-opentelemetry).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsights.properties.ConnectionString }
       ]

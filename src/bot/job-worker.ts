@@ -61,6 +61,8 @@ export class JobWorker {
 
   start(): void {
     this.stopped = false;
+    // The id this instance's leases carry (LeaseOwner in the jobs store), so a stuck lease can be traced to its instance.
+    this.logger.info({ workerId: this.options.workerId }, 'job worker started');
     void this.ensureRecurring().finally(() => this.schedule(0));
   }
 

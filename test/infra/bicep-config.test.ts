@@ -9,19 +9,12 @@ import * as path from 'path';
 import { Language, Node, Parser, Tree } from 'web-tree-sitter';
 import { loadConfig } from '../../src/config';
 import { sharePointSettings } from '../../src/adapters/sharepoint/settings';
+import { REMINDERS_PATH } from '../../src/reminder-triggers';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BICEP = path.join(ROOT, 'infra', 'azure.bicep');
 const PARAMETERS = path.join(ROOT, 'infra', 'azure.parameters.json');
 const WASM = path.join(ROOT, 'node_modules', 'tree-sitter-bicep', 'tree-sitter-bicep.wasm');
-
-/**
- * Read by modules landing in parallel (issue 15, the other half: Azure Tables
- * state, OpenTelemetry, the reminder trigger's key). The template sets them
- * already. Remove each entry once the code that reads it is merged: the test
- * below fails while an entry here is also read in src/, to say so.
- */
-const LANDING_IN_PARALLEL: string[] = [];
 
 /** Read by App Service (Oryx, the deployment build), not by the bot. */
 const PLATFORM_SETTINGS = ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'CUSTOM_BUILD_COMMAND'];
@@ -148,6 +141,17 @@ function parameterNames(root: Node): { all: string[]; withoutDefault: string[] }
   return { all, withoutDefault };
 }
 
+/** The environment an instance gets from the template: literals as written, expressions from SAMPLE_VALUES. */
+function templateEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const setting of appSettings(tree.rootNode)) {
+    const value = setting.literal ?? SAMPLE_VALUES[setting.name];
+    if (value === undefined) throw new Error(`no sample value for ${setting.name}: add one to SAMPLE_VALUES`);
+    env[setting.name] = value;
+  }
+  return env;
+}
+
 describe('infra/azure.bicep', () => {
   it('parses without syntax errors', () => {
     expect(syntaxErrors(tree.rootNode)).toEqual([]);
@@ -180,25 +184,12 @@ describe('infra/azure.bicep', () => {
     const read = variablesReadBySource();
     const unread = appSettings(tree.rootNode)
       .map((s) => s.name)
-      .filter((n) => !read.has(n) && !LANDING_IN_PARALLEL.includes(n) && !PLATFORM_SETTINGS.includes(n));
+      .filter((n) => !read.has(n) && !PLATFORM_SETTINGS.includes(n));
     expect(unread).toEqual([]);
   });
 
-  it('lists as landing in parallel only settings the template sets and src/ does not read yet', () => {
-    const read = variablesReadBySource();
-    const set = appSettings(tree.rootNode).map((s) => s.name);
-    expect(LANDING_IN_PARALLEL.filter((n) => !set.includes(n))).toEqual([]);
-    // Once merged, the code reads them: take them off LANDING_IN_PARALLEL.
-    expect(LANDING_IN_PARALLEL.filter((n) => read.has(n))).toEqual([]);
-  });
-
   it('sets everything the production start-up checks require (they pass on exactly these settings)', () => {
-    const env: Record<string, string> = {};
-    for (const setting of appSettings(tree.rootNode)) {
-      const value = setting.literal ?? SAMPLE_VALUES[setting.name];
-      if (value === undefined) throw new Error(`no sample value for ${setting.name}: add one to SAMPLE_VALUES`);
-      env[setting.name] = value;
-    }
+    const env = templateEnv();
     expect(env.NODE_ENV).toBe('production');
     expect(env.MicrosoftAppType).toBe('UserAssignedMSI');
     expect(env.REGISTER_STORE).toBe('sharepoint');
@@ -221,6 +212,37 @@ describe('infra/azure.bicep', () => {
       const { [required]: _dropped, ...without } = env;
       expect(() => sharePointSettings(without)).toThrow(required);
     }
+  });
+
+  it('shares the state between instances as the code expects: Tables through the identity, the register in SharePoint, telemetry on', () => {
+    const config = loadConfig(templateEnv());
+    expect(config.stateStore).toBe('azure');
+    expect(config.appInsightsConnectionString).toBe(SAMPLE_VALUES.APPLICATIONINSIGHTS_CONNECTION_STRING);
+    // One storage account per deployment: the default table prefix is enough (set AZURE_TABLES_PREFIX only to share an account).
+    expect(templateEnv().AZURE_TABLES_PREFIX).toBeUndefined();
+    // Not set, so the defaults hold: 10 s to finish turns on SIGTERM, 60 s leases.
+    expect(config.shutdownGraceSeconds).toBe(10);
+    expect(config.jobLeaseSeconds).toBe(60);
+  });
+
+  it('gives the reminder sweep one trigger in Azure: the Logic App calls the route the code serves, and no instance runs its own schedule', () => {
+    const env = templateEnv();
+    expect(env.REMINDER_SCHEDULE).toBe('off');
+    const config = loadConfig(env);
+    expect(config.reminders.schedule).toBeUndefined();
+    expect(config.reminders.key).toBe(SAMPLE_VALUES.REMINDERS_KEY);
+    // Without the setting every instance would sweep daily at 08:00 London time as well, whatever remindersHour says.
+    const { REMINDER_SCHEDULE: _off, ...withoutIt } = env;
+    expect(loadConfig(withoutIt).reminders.schedule).toBe('0 8 * * *');
+
+    const text = fs.readFileSync(BICEP, 'utf8');
+    expect(text).toContain(`uri: 'https://\${web.properties.defaultHostName}${REMINDERS_PATH}'`);
+    // The header the Logic App sends is the one the route reads.
+    const route = fs.readFileSync(path.join(ROOT, 'src', 'reminder-triggers.ts'), 'utf8');
+    expect(route).toContain("req.headers['x-reminders-key']");
+    expect(text).toMatch(/headers: \{ 'x-reminders-key': /);
+    // The Logic App never stands the sweep on another day (production refuses ?now=).
+    expect(text).not.toMatch(/reminders\/run\?/);
   });
 
   it('keeps the secrets in Key Vault references, not in plain app settings', () => {
