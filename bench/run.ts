@@ -265,12 +265,14 @@ function printReport(r: Result): void {
   const storeRow = (name: string, s: Result) =>
     s.available === false
       ? [name, s.note]
-      : [name, `${s.total_turns} turns in ${s.seconds} s; card action p50/p99 ${round(s.turns.card_action?.server_p50)}/${round(s.turns.card_action?.server_p99)} ms, message ${round(s.turns.message?.server_p50)}/${round(s.turns.message?.server_p99)} ms, decisions ${round(s.approvals.approval_invoke?.server_p50)}/${round(s.approvals.approval_invoke?.server_p99)} ms${s.sharepoint_requests !== undefined ? `; ${s.sharepoint_requests} SharePoint requests (${s.sharepoint_requests_per_turn}/turn)` : ''}`];
+      : [name, `${s.total_turns} turns in ${s.seconds} s; card action p50/p99 ${round(s.turns.card_action?.server_p50)}/${round(s.turns.card_action?.server_p99)} ms, message ${round(s.turns.message?.server_p50)}/${round(s.turns.message?.server_p99)} ms, decisions ${round(s.approvals.approval_invoke?.server_p50)}/${round(s.approvals.approval_invoke?.server_p99)} ms${s.sharepoint_requests !== undefined ? `; ${s.sharepoint_requests} SharePoint requests (${s.sharepoint_requests_per_turn}/turn)` : ''}${s.table_requests !== undefined ? `; ${s.table_requests} Azurite table requests (${s.table_requests_per_turn}/turn)` : ''}`];
   out.push(table('Stores (the same load; server time)', ['store', 'figures'], [storeRow('SQLite register', r.stores.sqlite), storeRow('SharePoint register (double)', r.stores.sharepoint), storeRow('STATE_STORE=azure (Azurite) + SharePoint register (double)', r.stores.azure_state)]));
   const sp = r.stores.sharepoint;
   if (sp.sharepoint_decision_requests) {
     out.push(table(`SharePoint requests of the ${sp.approvals.approval_invoke?.count} decisions (${sp.sharepoint_requests_per_decision} per decision)`, ['request', 'n'], Object.entries(sp.sharepoint_decision_requests)));
   }
+  const az = r.stores.azure_state;
+  if (az.table_requests_by_kind) out.push(table(`Azurite table requests during the STATE_STORE=azure load (${az.table_requests_per_turn} per turn)`, ['request', 'n'], Object.entries(az.table_requests_by_kind)));
   out.push(
     table(
       `Reminder sweep on ${r.sweep.day}, ${round(r.sweep.due_share * 100)}% due (wall = app.runReminders to its answer, every send to the connector double done; sends paced to Teams' 50/s)`,

@@ -32,6 +32,20 @@ export interface StoreFigures extends Partial<LoadRun> {
   /** The decisions' requests by method and path shape, most frequent first. */
   readonly sharepoint_decision_requests?: Record<string, number>;
   readonly end_rss_mb?: number;
+  /** STATE_STORE=azure: the bot's requests to Azurite (Tables) during the load, by method and table. */
+  readonly table_requests?: number;
+  readonly table_requests_per_turn?: number;
+  readonly table_requests_by_kind?: Record<string, number>;
+}
+
+function tableRequests(before: Record<string, number>, after: Record<string, number>): { total: number; byKind: Record<string, number> } {
+  const byKind = Object.fromEntries(
+    Object.entries(after)
+      .map(([k, n]) => [k, n - (before[k] ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+  return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
 }
 
 /**
@@ -55,7 +69,9 @@ export async function benchSharePoint(
     const settings = settingsFor(double);
     await provisionSharePoint(settings);
     if (state === 'azure') azurite = await startAzurite();
-    const azureEnv: Record<string, string> = azurite ? { STATE_STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLES_PREFIX: 'bench' } : {};
+    const azureEnv: Record<string, string> = azurite
+      ? { STATE_STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLES_PREFIX: 'bench', BENCH_COUNT_PORT: String(azurite.port) }
+      : {};
     bot = await launchBot(
       state === 'azure' ? 'ours-azure-state' : 'ours-sharepoint',
       BOT_ENTRY,
@@ -74,8 +90,10 @@ export async function benchSharePoint(
     );
     await warmUp(bot, connector);
     double.requests.splice(0);
+    const tablesBefore = azurite ? (await bot.memory()).outgoing : undefined;
     const marks: Record<string, number> = {};
     const run = await runLoad(bot, connector, (phase) => (marks[phase] = double.requests.length));
+    const tables = azurite ? tableRequests(tablesBefore ?? {}, (await bot.memory()).outgoing ?? {}) : undefined;
     const requests = double.requests.length;
     const decisions = run.approvals.approval_invoke?.count ?? 0;
     // What each decision asked of SharePoint (its own turn and the work after it), by method and path shape.
@@ -95,6 +113,7 @@ export async function benchSharePoint(
       sharepoint_requests_per_decision: decisions ? round((marks.decisions - marks.registrations) / decisions) : undefined,
       sharepoint_decision_requests: Object.fromEntries([...shapes].sort((a, b) => b[1] - a[1])),
       end_rss_mb: mb(run.endRss),
+      ...(tables ? { table_requests: tables.total, table_requests_per_turn: round(tables.total / run.total_turns), table_requests_by_kind: tables.byKind } : {}),
     };
   } finally {
     await bot?.stop();
