@@ -24,6 +24,8 @@ export interface MemorySample {
   readonly v8UsedHeap: number;
   /** The event loop's delay (ms) since the previous sample: with resolution 5 ms, p50 ~5 means idle. */
   readonly loopDelay: { p50: number; p99: number; max: number };
+  /** With BENCH_COUNT_PORT: requests sent to that port (Azurite) since start, by method and table. */
+  readonly outgoing?: Record<string, number>;
 }
 
 export interface LaunchedBot {

@@ -1,4 +1,4 @@
-import { Server, ServerResponse, type IncomingMessage } from 'node:http';
+import { ClientRequest, Server, ServerResponse, type IncomingMessage } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
@@ -14,6 +14,9 @@ import { getHeapStatistics } from 'node:v8';
  *   Server-Timing cannot see), and, with
  *   BENCH_TEMPLATES_MODULE set, `BENCH_CARDS {...}`: the time and size of
  *   every expansion made through src/views/templates.ts's expandCard.
+ * - With BENCH_COUNT_PORT set, the memory line also carries `outgoing`: the
+ *   HTTP requests this process has sent to 127.0.0.1:<that port> (Azurite), by
+ *   method and table, counted since start.
  */
 
 const START = Symbol('benchStart');
@@ -31,6 +34,21 @@ ServerResponse.prototype.writeHead = function patchedWriteHead(this: ServerRespo
   if (start !== undefined && !this.headersSent) this.setHeader('server-timing', `app;dur=${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(3)}`);
   return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
 } as typeof ServerResponse.prototype.writeHead;
+
+const countPort = process.env.BENCH_COUNT_PORT;
+const outgoing: Record<string, number> = {};
+if (countPort) {
+  const end = ClientRequest.prototype.end;
+  ClientRequest.prototype.end = function countedEnd(this: ClientRequest, ...args: unknown[]) {
+    if (String(this.getHeader('host') ?? '').endsWith(`:${countPort}`)) {
+      // /devstoreaccount1/<Table>(PartitionKey=...,RowKey=...)?... -> "GET <Table>"
+      const table = (this.path.split('/')[2] ?? '').replace(/[(?].*$/, '');
+      const key = `${this.method} ${table}`;
+      outgoing[key] = (outgoing[key] ?? 0) + 1;
+    }
+    return (end as (...a: unknown[]) => ClientRequest).apply(this, args);
+  } as typeof ClientRequest.prototype.end;
+}
 
 interface CardStats {
   durationsMs: number[];
@@ -67,7 +85,7 @@ process.on('SIGUSR2', () => {
   const ms = (ns: number) => Math.round(ns / 1e4) / 100;
   const loopDelay = { p50: ms(loop.percentile(50)), p99: ms(loop.percentile(99)), max: ms(loop.max) };
   loop.reset();
-  const memory = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, v8UsedHeap: getHeapStatistics().used_heap_size, loopDelay };
+  const memory = { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, v8UsedHeap: getHeapStatistics().used_heap_size, loopDelay, ...(countPort ? { outgoing } : {}) };
   process.stdout.write(`BENCH_MEMORY ${JSON.stringify(memory)}\n`);
   if (templatesModule) process.stdout.write(`BENCH_CARDS ${JSON.stringify(Object.fromEntries(cards))}\n`);
 });

@@ -9,8 +9,8 @@ import { byLabel, installTurnTiming, recordTurnsInto, TurnRecorder, TURN_TYPES, 
 import { mb, ratio, round, table, target, turnTable, type Target, type TurnTable } from './report';
 import { CARD_LIMIT_KB, cardFigures } from './cards';
 import { expandInProcess } from './cards-in-process';
-import { benchSharePoint, STATE_STORE_AZURE, type StoreFigures } from './stores';
-import { benchSweep } from './sweep';
+import { benchSharePoint, type StoreFigures } from './stores';
+import { benchSweep, sweepTargetValue } from './sweep';
 import { sideBySide } from './side-by-side';
 
 /**
@@ -168,7 +168,15 @@ async function main(): Promise<void> {
       (bot, c) => warmUp(bot, c, 'SharePoint'),
       (bot, c, mark) => oursLoad(bot, c, 'SharePoint', mark),
     );
-    const sweep = await benchSweep();
+    log(`STATE_STORE=azure on Azurite, register on the SharePoint double (load ${load().join(' ')})`);
+    const azureState: StoreFigures = await benchSharePoint(
+      (bot, c) => warmUp(bot, c, 'Azure'),
+      (bot, c, mark) => oursLoad(bot, c, 'Azure', mark),
+      'azure',
+    );
+    log(`reminder sweep (load ${load().join(' ')})`);
+    const sweep = await benchSweep(log);
+    const sweepTarget = sweepTargetValue(sweep);
 
     const memory: Record<'ours' | 'echo', MemoryFigures> = {
       ours: { idle_rss: oursIdle.rss, idle_heap_used: oursIdle.heap.heapUsed, end_rss: oursRun.endRss, end_heap_used: oursRun.endHeap.heapUsed, peak_rss: oursPeak },
@@ -194,7 +202,7 @@ async function main(): Promise<void> {
       target('RSS after the load / echo after the same load', memory.ours.end_rss / memory.echo.end_rss, 1.5, 'x', (v) => v <= 1.5, '<= 1.5'),
       target('start-up to first answered request (median of 3)', startupMs.ours, 2000, 'ms', (v) => v <= 2000, '<= 2000'),
       target('largest card', largestCard, CARD_LIMIT_KB, 'KB', (v) => v < CARD_LIMIT_KB, `< ${CARD_LIMIT_KB}`),
-      { name: 'sweep: 200 due in 10,000 entries, SharePoint requests beyond the sends', value: null, limit: '<= 5', pass: null, unit: '' },
+      target('sweep: 200 due in 10,000 entries, SharePoint requests beyond the sends', sweepTarget.value, 5, 'requests', (v) => v <= 5 && sweepTarget.refusals === 0, '<= 5, none refused for the threshold'),
     ];
 
     const result = {
@@ -209,7 +217,7 @@ async function main(): Promise<void> {
       rounds: ROUNDS,
       turns: { ours: side.ours, echo: echoRun },
       cards,
-      stores: { sqlite: { total_turns: oursRun.total_turns, seconds: oursRun.seconds, turns: oursRun.turns, approvals: oursRun.approvals }, sharepoint: sharePoint, azure_state: STATE_STORE_AZURE },
+      stores: { sqlite: { total_turns: oursRun.total_turns, seconds: oursRun.seconds, turns: oursRun.turns, approvals: oursRun.approvals }, sharepoint: sharePoint, azure_state: azureState },
       sweep,
       targets,
     };
@@ -257,13 +265,21 @@ function printReport(r: Result): void {
   const storeRow = (name: string, s: Result) =>
     s.available === false
       ? [name, s.note]
-      : [name, `${s.total_turns} turns in ${s.seconds} s; card action p50/p99 ${round(s.turns.card_action?.server_p50)}/${round(s.turns.card_action?.server_p99)} ms, message ${round(s.turns.message?.server_p50)}/${round(s.turns.message?.server_p99)} ms, decisions ${round(s.approvals.approval_invoke?.server_p50)}/${round(s.approvals.approval_invoke?.server_p99)} ms${s.sharepoint_requests !== undefined ? `; ${s.sharepoint_requests} SharePoint requests (${s.sharepoint_requests_per_turn}/turn)` : ''}`];
-  out.push(table('Stores (the same load; server time)', ['store', 'figures'], [storeRow('SQLite register', r.stores.sqlite), storeRow('SharePoint register (double)', r.stores.sharepoint), storeRow('STATE_STORE=azure', r.stores.azure_state)]));
+      : [name, `${s.total_turns} turns in ${s.seconds} s; card action p50/p99 ${round(s.turns.card_action?.server_p50)}/${round(s.turns.card_action?.server_p99)} ms, message ${round(s.turns.message?.server_p50)}/${round(s.turns.message?.server_p99)} ms, decisions ${round(s.approvals.approval_invoke?.server_p50)}/${round(s.approvals.approval_invoke?.server_p99)} ms${s.sharepoint_requests !== undefined ? `; ${s.sharepoint_requests} SharePoint requests (${s.sharepoint_requests_per_turn}/turn)` : ''}${s.table_requests !== undefined ? `; ${s.table_requests} Azurite table requests (${s.table_requests_per_turn}/turn)` : ''}`];
+  out.push(table('Stores (the same load; server time)', ['store', 'figures'], [storeRow('SQLite register', r.stores.sqlite), storeRow('SharePoint register (double)', r.stores.sharepoint), storeRow('STATE_STORE=azure (Azurite) + SharePoint register (double)', r.stores.azure_state)]));
   const sp = r.stores.sharepoint;
   if (sp.sharepoint_decision_requests) {
     out.push(table(`SharePoint requests of the ${sp.approvals.approval_invoke?.count} decisions (${sp.sharepoint_requests_per_decision} per decision)`, ['request', 'n'], Object.entries(sp.sharepoint_decision_requests)));
   }
-  out.push(table('Reminder sweep', ['', ''], [['sweep', r.sweep.available ? JSON.stringify(r.sweep.runs) : r.sweep.note]]));
+  const az = r.stores.azure_state;
+  if (az.table_requests_by_kind) out.push(table(`Azurite table requests during the STATE_STORE=azure load (${az.table_requests_per_turn} per turn)`, ['request', 'n'], Object.entries(az.table_requests_by_kind)));
+  out.push(
+    table(
+      `Reminder sweep on ${r.sweep.day}, ${round(r.sweep.due_share * 100)}% due (wall = app.runReminders to its answer, every send to the connector double done; sends paced to Teams' 50/s)`,
+      ['store', 'entries', 'due', 'sent', 'seed ms', 'wall ms', 'SP requests', 'question', 'per reminder', 'other', 'largest page', 'threshold refusals'],
+      r.sweep.runs.map((x: Result) => [x.store, x.entries, x.due, x.sent, x.seed_ms, x.wall_ms, x.sharepoint_requests, x.sharepoint_question_requests, x.sharepoint_per_reminder_requests, x.sharepoint_other_requests, x.largest_page, x.threshold_refusals]),
+    ),
+  );
   out.push(table('Targets', ['target', 'value', 'limit', 'result'], r.targets.map((t: Target) => [t.name, t.value === null ? 'not measured' : `${t.value} ${t.unit}`, t.limit, t.pass === null ? 'n/a' : t.pass ? 'PASS' : 'MISS'])));
   console.log(out.join('\n'));
 }

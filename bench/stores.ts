@@ -5,6 +5,7 @@ import { provisionSharePoint } from '../src/adapters/sharepoint';
 import { startBotConnector, type BotConnectorDouble } from '../test/doubles/bot-connector';
 import { startSharePointDouble } from '../test/doubles/sharepoint';
 import { settingsFor, TEST_RECORD_KEY } from '../test/doubles/sharepoint/connect';
+import { startAzurite, type Azurite } from '../test/contract/azurite';
 import { BOT_ENTRY, launchBot, type LaunchedBot } from './launch';
 import { approverIds, approverUsers } from './load';
 import type { LoadRun } from './run';
@@ -20,6 +21,8 @@ import { mb, round } from './report';
 export interface StoreFigures extends Partial<LoadRun> {
   readonly available: boolean;
   readonly note?: string;
+  /** Where drafts, conversations, jobs and the outbox were kept (STATE_STORE). */
+  readonly state_store?: 'sqlite' | 'azure';
   readonly startup_ms?: number;
   readonly sharepoint_requests?: number;
   readonly sharepoint_requests_per_turn?: number;
@@ -29,38 +32,51 @@ export interface StoreFigures extends Partial<LoadRun> {
   /** The decisions' requests by method and path shape, most frequent first. */
   readonly sharepoint_decision_requests?: Record<string, number>;
   readonly end_rss_mb?: number;
+  /** STATE_STORE=azure: the bot's requests to Azurite (Tables) during the load, by method and table. */
+  readonly table_requests?: number;
+  readonly table_requests_per_turn?: number;
+  readonly table_requests_by_kind?: Record<string, number>;
+}
+
+function tableRequests(before: Record<string, number>, after: Record<string, number>): { total: number; byKind: Record<string, number> } {
+  const byKind = Object.fromEntries(
+    Object.entries(after)
+      .map(([k, n]) => [k, n - (before[k] ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]),
+  );
+  return { total: Object.values(byKind).reduce((a, b) => a + b, 0), byKind };
 }
 
 /**
- * STATE_STORE=azure (drafts, conversations and jobs in Azure Table/Blob storage
- * on Azurite) is being built by another engineer. NOT MEASURED: when it lands,
- * add a `benchAzureState` beside benchSharePoint that starts Azurite
- * (`azurite --inMemoryPersistence --skipApiVersionCheck --disableTelemetry` on
- * 127.0.0.1, ports 0) and launches the bot with STATE_STORE=azure and its
- * connection string, then runs the same `runLoad`; run.ts reports it in place
- * of this constant.
+ * Runs on a Bot Connector double of its own: the approvers' chats then hold this bot's cards only.
+ * `state: 'azure'`: drafts, conversations, sent cards, the audit log, the jobs and the outbox in
+ * Azure Storage Tables on Azurite (STATE_STORE=azure, started as test/contract/azurite.ts does:
+ * in memory, 127.0.0.1, a free port, stopped after), the register on the SharePoint double as
+ * STATE_STORE=azure requires; otherwise that state in SQLite in DATA_DIR.
  */
-export const STATE_STORE_AZURE: StoreFigures = {
-  available: false,
-  note: 'not available: STATE_STORE=azure is not in this build (being built in another branch); see bench/stores.ts',
-};
-
-/** Runs on a Bot Connector double of its own: the approvers' chats then hold this bot's cards only. */
 export async function benchSharePoint(
   warmUp: (bot: LaunchedBot, connector: BotConnectorDouble) => Promise<unknown>,
   runLoad: (bot: LaunchedBot, connector: BotConnectorDouble, mark: (phase: 'registrations' | 'decisions') => void) => Promise<LoadRun & { endRss: number }>,
+  state: 'sqlite' | 'azure' = 'sqlite',
 ): Promise<StoreFigures> {
   const connector = await startBotConnector();
   const double = await startSharePointDouble();
   const dataDir = mkdtempSync(join(tmpdir(), 'prb-bench-sp-'));
+  let azurite: Azurite | undefined;
   let bot: LaunchedBot | undefined;
   try {
     const settings = settingsFor(double);
     await provisionSharePoint(settings);
+    if (state === 'azure') azurite = await startAzurite();
+    const azureEnv: Record<string, string> = azurite
+      ? { STATE_STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString, AZURE_TABLES_PREFIX: 'bench', BENCH_COUNT_PORT: String(azurite.port) }
+      : {};
     bot = await launchBot(
-      'ours-sharepoint',
+      state === 'azure' ? 'ours-azure-state' : 'ours-sharepoint',
       BOT_ENTRY,
       {
+        ...azureEnv,
         DATA_DIR: dataDir,
         BOT_SERVICE_URL: connector.url,
         APPROVERS: approverIds(approverUsers(connector.url)),
@@ -74,8 +90,10 @@ export async function benchSharePoint(
     );
     await warmUp(bot, connector);
     double.requests.splice(0);
+    const tablesBefore = azurite ? (await bot.memory()).outgoing : undefined;
     const marks: Record<string, number> = {};
     const run = await runLoad(bot, connector, (phase) => (marks[phase] = double.requests.length));
+    const tables = azurite ? tableRequests(tablesBefore ?? {}, (await bot.memory()).outgoing ?? {}) : undefined;
     const requests = double.requests.length;
     const decisions = run.approvals.approval_invoke?.count ?? 0;
     // What each decision asked of SharePoint (its own turn and the work after it), by method and path shape.
@@ -86,6 +104,7 @@ export async function benchSharePoint(
     }
     return {
       available: true,
+      state_store: state,
       ...run,
       startup_ms: round(bot.startupMs),
       sharepoint_requests: requests,
@@ -94,9 +113,11 @@ export async function benchSharePoint(
       sharepoint_requests_per_decision: decisions ? round((marks.decisions - marks.registrations) / decisions) : undefined,
       sharepoint_decision_requests: Object.fromEntries([...shapes].sort((a, b) => b[1] - a[1])),
       end_rss_mb: mb(run.endRss),
+      ...(tables ? { table_requests: tables.total, table_requests_per_turn: round(tables.total / run.total_turns), table_requests_by_kind: tables.byKind } : {}),
     };
   } finally {
     await bot?.stop();
+    await azurite?.close();
     await double.close();
     await connector.close();
     rmSync(dataDir, { recursive: true, force: true });

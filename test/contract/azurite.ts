@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { freePort, startProcess, waitForOutput, waitForPort, type ManagedProcess } from '../doubles/processes';
 
 /**
@@ -16,7 +16,14 @@ export interface Azurite {
   close(): Promise<void>;
 }
 
-const BIN = resolve(__dirname, '..', '..', 'node_modules', '.bin', 'azurite-table');
+/** node_modules/.bin/azurite-table above this file: test/contract/ under jest, dist/test/contract/ in the bench. */
+function azuriteBin(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const bin = join(dir, 'node_modules', '.bin', 'azurite-table');
+    if (existsSync(bin)) return bin;
+    if (dirname(dir) === dir) throw new Error('node_modules/.bin/azurite-table not found: run npm install');
+  }
+}
 const DEV_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export function devConnectionString(port: number): string {
@@ -27,7 +34,7 @@ export async function startAzurite(): Promise<Azurite> {
   const port = await freePort();
   const location = mkdtempSync(join(tmpdir(), 'prb-azurite-'));
   const proc: ManagedProcess = startProcess(
-    BIN,
+    azuriteBin(),
     ['--tableHost', '127.0.0.1', '--tablePort', String(port), '--inMemoryPersistence', '--skipApiVersionCheck', '--disableTelemetry', '--loose'],
     { label: 'azurite', cwd: location, env: { ...process.env, AZURITE_ACCEPT_EULA: 'true' } },
   );

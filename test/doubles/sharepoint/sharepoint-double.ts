@@ -20,6 +20,10 @@ export interface RecordedRequest {
   readonly path: string;
   readonly query: URLSearchParams;
   readonly headers: IncomingHttpHeaders;
+  /** The answer's status, once answered. */
+  status?: number;
+  /** How many items an item read answered with (one page). */
+  rows?: number;
 }
 
 export interface FaultRule {
@@ -166,6 +170,7 @@ export async function startSharePointDouble(options: SharePointDoubleOptions = {
         if (fault.status) reply = failure(new SpError(fault.status, SP_CODE.throttled, 'The server is busy.', fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter }), verbose);
       }
     }
+    request.status = reply.status;
     if (res.destroyed || req.socket.destroyed) return;
     const payload = reply.body === undefined ? '' : JSON.stringify(reply.body);
     res.writeHead(reply.status, {
@@ -316,6 +321,7 @@ class Api {
     });
     for (const name of select) if (page.rows[0]) this.site.resolve(list, page.rows[0], name, expand);
     const rows = page.rows.map((item) => this.itemBody(list, item, select, expand));
+    this.request.rows = rows.length;
     let nextLink: string | undefined;
     if (page.skiptoken) {
       const next = new URL(this.url.toString());

@@ -463,6 +463,22 @@ export class Site {
     return item.values.get(f.InternalName) ?? null;
   }
 
+  /** `resolve` for one query, each plain column looked up once rather than once per item (lists of 50,000 items in the bench). */
+  private resolverFor(list: List, expand: readonly string[]): (item: Item, name: string) => unknown {
+    const columns = new Map<string, string>();
+    return (item, name) => {
+      let internal = columns.get(name);
+      if (internal === undefined) {
+        const plain = !['ID', 'Id', 'Created', 'Modified', 'AuthorId', 'EditorId'].includes(name) && !name.includes('/');
+        const f = plain ? list.fields.find((candidate) => propertyName(candidate) === name) : undefined;
+        if (!f) return this.resolve(list, item, name, expand);
+        internal = f.InternalName;
+        columns.set(name, internal);
+      }
+      return item.values.get(internal) ?? null;
+    };
+  }
+
   private indexedName(list: List, name: string): boolean {
     if (name === 'ID' || name === 'Id') return true;
     const base = name.split('/')[0];
@@ -499,6 +515,7 @@ export class Site {
       throw err;
     }
     const expand = query.expand ?? [];
+    const resolveIn = this.resolverFor(list, expand);
     const items = [...list.items.values()];
     const probe = items[0];
     if (probe) {
@@ -506,19 +523,25 @@ export class Site {
     } else if (filter) {
       for (const name of fieldsOf(filter)) this.checkName(list, name);
     }
+    const clauses = filter ? conjuncts(filter) : [];
+    // A filter of one clause: the rows its threshold check found are the answer (not scanned twice).
+    let matched: Item[] | undefined;
     if (items.length > this.threshold) {
       if (filter) {
-        const narrowed = conjuncts(filter).some(
-          (clause) => this.usesIndex(list, clause) && items.filter((i) => evaluate(clause, (n) => this.resolve(list, i, n, expand))).length <= this.threshold,
-        );
+        const narrowed = clauses.some((clause) => {
+          if (!this.usesIndex(list, clause)) return false;
+          const found = items.filter((i) => evaluate(clause, (n) => resolveIn(i, n)));
+          if (clauses.length === 1) matched = found;
+          return found.length <= this.threshold;
+        });
         if (!narrowed) throw this.throttled();
       }
       if (order.some((o) => !this.indexedName(list, o.field))) throw this.throttled();
     }
-    let rows = filter ? items.filter((i) => evaluate(filter, (n) => this.resolve(list, i, n, expand))) : items;
+    let rows = matched ?? (filter ? items.filter((i) => evaluate(filter, (n) => resolveIn(i, n))) : items);
     rows = rows.sort((a, b) => {
       for (const key of order) {
-        const c = compareValues(this.resolve(list, a, key.field, expand), this.resolve(list, b, key.field, expand));
+        const c = compareValues(resolveIn(a, key.field), resolveIn(b, key.field));
         if (c !== 0) return key.descending ? -c : c;
       }
       return a.id - b.id;
