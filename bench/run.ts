@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { startBotConnector, type BotConnectorDouble } from '../test/doubles/bot-connector';
 import { BOT_ENTRY, ECHO_ENTRY, REPO_ROOT, launchBot, type LaunchedBot, type MemorySample } from './launch';
 import { approverIds, approverUsers, chatsFor, decideAll, echoTurns, pool, proposerUsers, quiescence, registerOnce, waitForApprovalCards } from './load';
-import { byLabel, installTurnTiming, recordTurnsInto, TurnRecorder, TURN_TYPES, type TurnType } from './turns';
+import { byLabel, installTurnTiming, timed, TurnRecorder, TURN_TYPES, type TurnType } from './turns';
 import { mb, ratio, round, table, target, turnTable, type Target, type TurnTable } from './report';
 import { CARD_LIMIT_KB, cardFigures } from './cards';
 import { expandInProcess } from './cards-in-process';
@@ -35,17 +35,6 @@ function gitCommit(): { commit: string; dirty: boolean } {
     return { commit, dirty };
   } catch {
     return { commit: 'unknown', dirty: false };
-  }
-}
-
-async function timed<T>(recorder: TurnRecorder, work: () => Promise<T>): Promise<T> {
-  recordTurnsInto(recorder);
-  recorder.start();
-  try {
-    return await work();
-  } finally {
-    recorder.stop();
-    recordTurnsInto(undefined);
   }
 }
 

@@ -3,7 +3,7 @@ import type { BotConnectorDouble } from '../test/doubles/bot-connector';
 import type { LaunchedBot, MemorySample } from './launch';
 import { approverUsers, chatsFor, decideAll, echoTurns, pool, proposalIds, proposerUsers, quiescence, registerOnce, waitForApprovalCards } from './load';
 import { turnTable } from './report';
-import { byLabel, recordTurnsInto, TurnRecorder, type TurnType } from './turns';
+import { byLabel, timed, TurnRecorder, type TurnType } from './turns';
 import type { LoadRun } from './run';
 
 /**
@@ -20,17 +20,6 @@ export interface SideBySide {
   readonly echo: LoadRun;
   readonly oursEnd: { rss: number; heap: MemorySample };
   readonly echoEnd: { rss: number; heap: MemorySample };
-}
-
-async function timed<T>(recorder: TurnRecorder, work: () => Promise<T>): Promise<T> {
-  recordTurnsInto(recorder);
-  recorder.start();
-  try {
-    return await work();
-  } finally {
-    recorder.stop();
-    recordTurnsInto(undefined);
-  }
 }
 
 type Delay = MemorySample['loopDelay'];

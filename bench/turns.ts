@@ -51,6 +51,18 @@ export function recordTurnsInto(recorder: TurnRecorder | undefined): void {
   current = recorder;
 }
 
+/** Runs `work` with the turns it posts recorded into `recorder`. */
+export async function timed<T>(recorder: TurnRecorder, work: () => Promise<T>): Promise<T> {
+  recordTurnsInto(recorder);
+  recorder.start();
+  try {
+    return await work();
+  } finally {
+    recorder.stop();
+    recordTurnsInto(undefined);
+  }
+}
+
 function typeOf(body: unknown): { type: TurnType; label: string } | undefined {
   if (typeof body !== 'string') return undefined;
   const activity = JSON.parse(body) as { type?: string; text?: string; value?: { action?: { verb?: string } } };

@@ -403,7 +403,9 @@ resource remindersTrigger 'Microsoft.Logic/workflows@2019-05-01' = {
           inputs: {
             method: 'POST'
             uri: 'https://${web.properties.defaultHostName}/api/reminders/run'
-            headers: { 'x-reminders-key': '@{body(\'Get_reminders_key\')?[\'value\']}' }
+            // respond-async: 202 once the day's reminders are enqueued; the instances'
+            // job workers send them, so the call never meets the action's 2-minute limit.
+            headers: { 'x-reminders-key': '@{body(\'Get_reminders_key\')?[\'value\']}', Prefer: 'respond-async' }
             retryPolicy: { type: 'exponential', count: 4, interval: 'PT1M' }
           }
           runtimeConfiguration: { secureData: { properties: [ 'inputs' ] } }

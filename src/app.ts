@@ -25,7 +25,7 @@ import { deliverFailedJobsNote, deliverRegisterReview, deliverReminder } from '.
 import { CHANGE_DECISION_JOB, deliverChangeDecision, deliverFormNotices, deliverTamperedNote, FORM_NOTICES_JOB, TAMPERED_JOB } from './bot/after-turn-jobs';
 import { SendPacer } from './adapters/teams/send-pacer';
 import { drainOnce, type Drainable } from './adapters/outbox';
-import { dayOf, FAILED_JOBS_NOTE_JOB, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, sweepReminders, type SweepAnswer } from './use-cases/reminders';
+import { dayOf, FAILED_JOBS_NOTE_JOB, REGISTER_REVIEW_JOB, REMINDER_JOB, SweepOutcomes, startSweep, sweepReminders, type SweepAnswer, type SweepStarted } from './use-cases/reminders';
 import type { PeopleDirectory } from './ports/people-directory';
 import type { FlowDefinition } from './domain/flow';
 
@@ -79,6 +79,8 @@ export interface BuiltApp {
   stopping(): boolean;
   /** The reminder sweep of a day (default: the clock's), as both triggers call it. */
   runReminders(day?: string): Promise<SweepAnswer>;
+  /** The sweep enqueued and handed to the job worker, answering before anything is sent. */
+  startReminders(day?: string): Promise<SweepStarted>;
 }
 
 function adapterFor(config: Config): TeamsAdapter {
@@ -146,6 +148,12 @@ export function createApp(deps: AppDeps): BuiltApp {
         await worker.idle();
       };
       return sweepReminders({ register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners, outcomes, runJobs }, day ?? dayOf(now), now);
+    },
+    startReminders: async (day) => {
+      const now = deps.clock.now();
+      const started = await startSweep({ register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners }, day ?? dayOf(now), now);
+      worker.kick();
+      return started;
     },
     runTurn,
     inFlight: () => turns.size,

@@ -10,7 +10,9 @@ import type { Logger } from './logger';
  * (BuiltApp.runReminders): a daily in-process schedule (croner, default
  * 08:00 Europe/London) and POST /api/reminders/run for an external scheduler
  * (an Azure Logic App or Function timer), guarded by the REMINDERS_KEY in the
- * `x-reminders-key` header. Two runs at once, here or in another process,
+ * `x-reminders-key` header. With `Prefer: respond-async` the endpoint answers
+ * 202 once the day's reminders are enqueued, before any is sent: the call
+ * then takes as long as the due query, not as long as the sends. Two runs at once, here or in another process,
  * send nothing twice: each reminder is a job under its exactly-once key.
  */
 export const REMINDERS_PATH = '/api/reminders/run';
@@ -30,7 +32,13 @@ export function dayOfParam(value: string): string | undefined {
   return Number.isNaN(at) ? undefined : new Date(at).toISOString().slice(0, 10);
 }
 
-export function addReminderRoute(server: restify.Server, config: Config, built: Pick<BuiltApp, 'runReminders'>, logger: Logger): void {
+/** RFC 7240 `Prefer: respond-async`: answer once the reminders are enqueued, not sent. */
+function respondAsync(prefer: string | string[] | undefined): boolean {
+  const values = Array.isArray(prefer) ? prefer : prefer ? [prefer] : [];
+  return values.some((v) => v.split(',').some((p) => p.trim().toLowerCase() === 'respond-async'));
+}
+
+export function addReminderRoute(server: restify.Server, config: Config, built: Pick<BuiltApp, 'runReminders' | 'startReminders'>, logger: Logger): void {
   server.post(REMINDERS_PATH, async (req: restify.Request, res: restify.Response) => {
     const key = config.reminders.key;
     if (!key) {
@@ -56,6 +64,12 @@ export function addReminderRoute(server: restify.Server, config: Config, built: 
       }
     }
     try {
+      if (respondAsync(req.headers.prefer)) {
+        const started = await built.startReminders(day);
+        logger.info({ ...started }, 'reminder sweep started on request; the job worker sends');
+        res.send(202, started);
+        return;
+      }
       const answer = await built.runReminders(day);
       logger.info({ day: answer.day, sent: answer.sent.length, escalated: answer.escalated.length, failed: answer.failed.length, failedJobs: answer.failedJobs }, 'reminder sweep run on request');
       res.send(200, answer);

@@ -140,14 +140,8 @@ export async function sweepReminders(deps: SweepDeps, day: string, now: Date): P
   const fresh = new Set<string>();
   for (const p of planned) if (await deps.jobs.enqueue(p.job, now)) fresh.add(p.job.key);
   await deps.runJobs();
-  const failedJobs = (await deps.jobs.counts()).failed;
-  if (failedJobs > 0) {
-    for (const owner of deps.registerOwners) {
-      const key = `${FAILED_JOBS_NOTE_JOB}:${day}:${owner.toLowerCase()}`;
-      await deps.jobs.enqueue({ key, kind: FAILED_JOBS_NOTE_JOB, payload: { root: key, recipient: owner, failed: failedJobs } }, now);
-    }
-    await deps.runJobs();
-  }
+  const failedJobs = await noteFailedJobs(deps, day, now);
+  if (failedJobs > 0) await deps.runJobs();
   const answer: SweepAnswer = { day, sent: [], skipped: [], escalated: [], failed: [], failedJobs };
   for (const p of planned) {
     if (!fresh.has(p.job.key)) {
@@ -165,6 +159,41 @@ export async function sweepReminders(deps: SweepDeps, day: string, now: Date): P
     }
   }
   return answer;
+}
+
+/** Once a day, each register owner is told how many jobs failed for good (none: nothing sent). Returns the count. */
+async function noteFailedJobs(deps: Pick<SweepDeps, 'jobs' | 'registerOwners'>, day: string, now: Date): Promise<number> {
+  const failedJobs = (await deps.jobs.counts()).failed;
+  if (failedJobs === 0) return 0;
+  for (const owner of deps.registerOwners) {
+    const key = `${FAILED_JOBS_NOTE_JOB}:${day}:${owner.toLowerCase()}`;
+    await deps.jobs.enqueue({ key, kind: FAILED_JOBS_NOTE_JOB, payload: { root: key, recipient: owner, failed: failedJobs } }, now);
+  }
+  return failedJobs;
+}
+
+export interface SweepStarted {
+  readonly day: string;
+  /** Reminders enqueued by this call: the job worker sends them. */
+  readonly enqueued: number;
+  /** Reminders of the day an earlier sweep had already enqueued (sent, or on their way). */
+  readonly alreadyEnqueued: number;
+  readonly failedJobs: number;
+}
+
+/**
+ * The sweep without waiting for delivery: what is due is enqueued (durable,
+ * each under its exactly-once key) and left to the job workers of every
+ * instance, so the caller has its answer in the time the register's due query
+ * takes, however many reminders there are. For an external scheduler whose
+ * HTTP call times out (a Logic App waits about two minutes).
+ */
+export async function startSweep(deps: Pick<SweepDeps, 'register' | 'jobs' | 'settings' | 'registerOwners'>, day: string, now: Date): Promise<SweepStarted> {
+  const planned = await planReminders(deps, day);
+  let enqueued = 0;
+  for (const p of planned) if (await deps.jobs.enqueue(p.job, now)) enqueued++;
+  const failedJobs = await noteFailedJobs(deps, day, now);
+  return { day, enqueued, alreadyEnqueued: planned.length - enqueued, failedJobs };
 }
 
 export type SnoozeResult = { readonly kind: 'snoozed'; readonly until: string } | { readonly kind: 'not-due' };

@@ -65,6 +65,23 @@ describe('POST /api/reminders/run', () => {
     expect(bot.received()).toHaveLength(1);
   });
 
+  it('with Prefer: respond-async answers 202 once the reminders are enqueued, before any is sent; the worker sends each once', async () => {
+    bot.connector.delayNext(3_000);
+    const started = await bot.run('', { 'x-reminders-key': KEY, prefer: 'respond-async' });
+    expect(started).toEqual({ status: 202, body: { day: DAY, enqueued: 1, alreadyEnqueued: 0, failedJobs: 0 } });
+    expect(bot.received()).toEqual([]);
+    await eventually(() => bot.connector.delayed() === 1);
+
+    const again = await bot.run('', { 'x-reminders-key': KEY, prefer: 'wait=5, respond-async' });
+    expect(again.body).toMatchObject({ enqueued: 0, alreadyEnqueued: 1 });
+    await bot.idle();
+    expect(bot.received()).toEqual([expect.objectContaining({ entryId: 'review', kind: 'assessment', person: 'lead-1' })]);
+    expect((await bot.run('', { 'x-reminders-key': KEY, prefer: 'respond-async' })).status).toBe(202);
+    expect((await bot.run('', { prefer: 'respond-async' })).status).toBe(401);
+    await bot.idle();
+    expect(bot.received()).toHaveLength(1);
+  });
+
   it('stands on another day with ?now= (a date or an ISO timestamp) outside production', async () => {
     const early = await bot.run('?now=2026-01-30');
     expect(early.body).toMatchObject({ day: '2026-01-30', sent: [expect.objectContaining({ stage: 'notice' })] });

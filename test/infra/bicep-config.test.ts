@@ -6,15 +6,14 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Language, Node, Parser, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import { loadConfig } from '../../src/config';
 import { sharePointSettings } from '../../src/adapters/sharepoint/settings';
 import { REMINDERS_PATH } from '../../src/reminder-triggers';
 
-const ROOT = path.join(__dirname, '..', '..');
-const BICEP = path.join(ROOT, 'infra', 'azure.bicep');
+import { BICEP, ROOT, useBicepTree } from './bicep-tree';
+
 const PARAMETERS = path.join(ROOT, 'infra', 'azure.parameters.json');
-const WASM = path.join(ROOT, 'node_modules', 'tree-sitter-bicep', 'tree-sitter-bicep.wasm');
 
 /** Read by App Service (Oryx, the deployment build), not by the bot. */
 const PLATFORM_SETTINGS = ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'CUSTOM_BUILD_COMMAND'];
@@ -38,21 +37,7 @@ const SAMPLE_VALUES: Record<string, string> = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
 };
 
-let parser: Parser;
-let tree: Tree;
-
-beforeAll(async () => {
-  await Parser.init();
-  parser = new Parser();
-  // Bytes, not a path: given a path, web-tree-sitter uses a dynamic import() that jest refuses.
-  parser.setLanguage(await Language.load(new Uint8Array(fs.readFileSync(WASM))));
-  tree = parser.parse(fs.readFileSync(BICEP, 'utf8'))!;
-});
-
-afterAll(() => {
-  tree?.delete();
-  parser?.delete();
-});
+const bicep = useBicepTree();
 
 function syntaxErrors(root: Node): string[] {
   const found: string[] = [];
@@ -144,7 +129,7 @@ function parameterNames(root: Node): { all: string[]; withoutDefault: string[] }
 /** The environment an instance gets from the template: literals as written, expressions from SAMPLE_VALUES. */
 function templateEnv(): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const setting of appSettings(tree.rootNode)) {
+  for (const setting of appSettings(bicep.tree.rootNode)) {
     const value = setting.literal ?? SAMPLE_VALUES[setting.name];
     if (value === undefined) throw new Error(`no sample value for ${setting.name}: add one to SAMPLE_VALUES`);
     env[setting.name] = value;
@@ -154,12 +139,12 @@ function templateEnv(): Record<string, string> {
 
 describe('infra/azure.bicep', () => {
   it('parses without syntax errors', () => {
-    expect(syntaxErrors(tree.rootNode)).toEqual([]);
-    expect(tree.rootNode.hasError).toBe(false);
+    expect(syntaxErrors(bicep.tree.rootNode)).toEqual([]);
+    expect(bicep.tree.rootNode.hasError).toBe(false);
   });
 
   it('the parser does report a broken template', () => {
-    const broken = parser.parse("param x string\nresource a 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'x'\n")!;
+    const broken = bicep.parser.parse("param x string\nresource a 'Microsoft.Web/sites@2023-12-01' = {\n  name: 'x'\n")!;
     try {
       expect(broken.rootNode.hasError).toBe(true);
     } finally {
@@ -168,7 +153,7 @@ describe('infra/azure.bicep', () => {
   });
 
   it('sets each app setting once', () => {
-    const names = appSettings(tree.rootNode).map((s) => s.name);
+    const names = appSettings(bicep.tree.rootNode).map((s) => s.name);
     expect(names.length).toBeGreaterThan(10);
     expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
@@ -182,7 +167,7 @@ describe('infra/azure.bicep', () => {
 
   it('sets only variables the code reads (or App Service does)', () => {
     const read = variablesReadBySource();
-    const unread = appSettings(tree.rootNode)
+    const unread = appSettings(bicep.tree.rootNode)
       .map((s) => s.name)
       .filter((n) => !read.has(n) && !PLATFORM_SETTINGS.includes(n));
     expect(unread).toEqual([]);
@@ -241,6 +226,7 @@ describe('infra/azure.bicep', () => {
     const route = fs.readFileSync(path.join(ROOT, 'src', 'reminder-triggers.ts'), 'utf8');
     expect(route).toContain("req.headers['x-reminders-key']");
     expect(text).toMatch(/headers: \{ 'x-reminders-key': /);
+    expect(route).toContain("=== 'respond-async'");
     // The Logic App never stands the sweep on another day (production refuses ?now=).
     expect(text).not.toMatch(/reminders\/run\?/);
   });
@@ -253,7 +239,7 @@ describe('infra/azure.bicep', () => {
   });
 
   it('infra/azure.parameters.json gives every parameter without a default, and only parameters the template declares', () => {
-    const { all, withoutDefault } = parameterNames(tree.rootNode);
+    const { all, withoutDefault } = parameterNames(bicep.tree.rootNode);
     const given = Object.keys(JSON.parse(fs.readFileSync(PARAMETERS, 'utf8')).parameters);
     expect(withoutDefault.filter((p) => !given.includes(p))).toEqual([]);
     expect(given.filter((p) => !all.includes(p))).toEqual([]);

@@ -5,27 +5,10 @@
  * check, autoscale, Teams channel only, the daily reminder call with its key).
  */
 import * as fs from 'fs';
-import * as path from 'path';
-import { Language, Node, Parser, Tree } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
+import { BICEP, useBicepTree } from './bicep-tree';
 
-const ROOT = path.join(__dirname, '..', '..');
-const BICEP = path.join(ROOT, 'infra', 'azure.bicep');
-const WASM = path.join(ROOT, 'node_modules', 'tree-sitter-bicep', 'tree-sitter-bicep.wasm');
-
-let parser: Parser;
-let tree: Tree;
-
-beforeAll(async () => {
-  await Parser.init();
-  parser = new Parser();
-  parser.setLanguage(await Language.load(new Uint8Array(fs.readFileSync(WASM))));
-  tree = parser.parse(fs.readFileSync(BICEP, 'utf8'))!;
-});
-
-afterAll(() => {
-  tree?.delete();
-  parser?.delete();
-});
+const bicep = useBicepTree();
 
 interface Resource {
   symbol: string;
@@ -34,7 +17,7 @@ interface Resource {
 }
 
 function resources(): Resource[] {
-  return tree.rootNode
+  return bicep.tree.rootNode
     .descendantsOfType('resource_declaration')
     .filter((r): r is Node => r !== null)
     .map((r) => {
@@ -131,7 +114,7 @@ describe('infra/azure.bicep resources', () => {
     const text = fs.readFileSync(BICEP, 'utf8');
     expect(text).toMatch(/@secure\(\)\n@minLength\(32\)\n@description\(.*\)\nparam registerRecordKey string\n/);
     expect(text).toMatch(/@secure\(\)\n@minLength\(32\)\n@description\(.*\)\nparam remindersKey string\n/);
-    expect(tree.rootNode.descendantsOfType('output_declaration').map((o) => o!.text).join('\n')).not.toMatch(/Key\b|secret/i);
+    expect(bicep.tree.rootNode.descendantsOfType('output_declaration').map((o) => o!.text).join('\n')).not.toMatch(/Key\b|secret/i);
   });
 
   it('registers the bot with the Teams channel only, at the Web App /api/messages', () => {
@@ -147,7 +130,7 @@ describe('infra/azure.bicep resources', () => {
     expect(value(insights.body, 'WorkspaceResourceId')).toBe(`${workspace.symbol}.id`);
   });
 
-  it('calls POST /api/reminders/run daily at 08:00 GMT Standard Time with the key from Key Vault in x-reminders-key', () => {
+  it('calls POST /api/reminders/run daily at 08:00 GMT Standard Time with the key from Key Vault in x-reminders-key, answered on enqueue', () => {
     const logic = only('Microsoft.Logic/workflows');
     expect(value(logic.body, 'frequency')).toBe("'Day'");
     expect(values(logic.body, 'interval')[0]).toBe('1');
@@ -163,6 +146,8 @@ describe('infra/azure.bicep resources', () => {
     ]);
     expect(values(logic.body, 'method')).toEqual(["'GET'", "'POST'"]);
     expect(value(logic.body, 'x-reminders-key')).toBe("'@{body(\\'Get_reminders_key\\')?[\\'value\\']}'");
+    // Answered on enqueue (202), so a large sweep never outlasts the HTTP action's timeout.
+    expect(value(logic.body, 'Prefer')).toBe("'respond-async'");
     expect(value(logic.body, 'audience')).toBe("'https://vault.azure.net'");
     // The key stays out of the run history.
     expect(values(logic.body, 'secureData')).toHaveLength(2);
