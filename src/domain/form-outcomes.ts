@@ -3,7 +3,7 @@ import { nextReviewDue, type ApprovalRoute } from './approval';
 import { scoreAssessment } from './assessment';
 import { applyChanges, changesOf, isSignificantChange, type FieldChange } from './change';
 import type { ErrorCode } from './errors';
-import type { CompletionName, EvaluatorName, FlowDefinition } from './flow';
+import type { FlowDefinition, FormCompletionName, FormEvaluatorName } from './flow';
 import { applyHandover, handoverOf } from './handover';
 import { withStatus } from './lifecycle';
 import type { RawAnswers } from './questionnaire';
@@ -24,7 +24,7 @@ export type Notice =
 /** What an evaluator reads from the stored answers: recomputed whenever used, never kept from an earlier step. */
 export type Evaluation = { readonly summary: string; readonly score?: number; readonly decision?: string; readonly outcome: Readonly<Record<string, unknown>> };
 
-export const EVALUATORS: Readonly<Record<EvaluatorName, (answers: RawAnswers, entry: Partnership, people: Readonly<Record<string, PersonRef>>) => Evaluation>> = {
+export const EVALUATORS: Readonly<Record<FormEvaluatorName, (answers: RawAnswers, entry: Partnership, people: Readonly<Record<string, PersonRef>>) => Evaluation>> = {
   'assessment-scoring': (answers) => {
     const result = scoreAssessment(answers);
     return {
@@ -76,7 +76,7 @@ export interface CompletionContext {
 export type Completion = (entry: Partnership, evaluation: Evaluation, ctx: CompletionContext) => Partnership | ErrorCode;
 
 /** How each completion changes the register entry; a status change goes through the lifecycle's table. */
-export const COMPLETIONS: Readonly<Record<CompletionName, Completion>> = {
+export const COMPLETIONS: Readonly<Record<FormCompletionName, Completion>> = {
   'record-assessment': (entry, evaluation, { at, months }) => {
     const outcome = evaluation.outcome as unknown as ReturnType<typeof scoreAssessment>;
     const moved = withStatus(entry, outcome.decision === 'exit' ? 'exiting' : entry.status);

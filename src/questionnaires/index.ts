@@ -5,7 +5,8 @@ import assessment from './assessment.flow.json';
 import change from './change.flow.json';
 import exit from './exit.flow.json';
 import handover from './handover.flow.json';
-import { checkFlow } from './flow-schema';
+import { checkFlow, checkProposalFlow } from './flow-schema';
+import proposal from './proposal.flow.json';
 import type { Questionnaire } from '../domain/questionnaire';
 import { checkQuestionnaire } from './questionnaire-schema';
 import registration from './registration.json';
@@ -21,9 +22,12 @@ export function loadProposalJourney(options: { readonly fundingThreshold?: numbe
   const ids = new Set<string>();
   const threshold = options.fundingThreshold ?? 50_000;
   return buildJourney(
-    checkQuestionnaire('src/questionnaires/screening.json', screening, ids),
-    withThreshold(checkQuestionnaire('src/questionnaires/significance.json', significance, ids), threshold),
-    checkQuestionnaire('src/questionnaires/registration.json', registration, ids),
+    checkProposalFlow('src/questionnaires/proposal.flow.json', proposal),
+    {
+      screening: checkQuestionnaire('src/questionnaires/screening.json', screening, ids),
+      significance: withThreshold(checkQuestionnaire('src/questionnaires/significance.json', significance, ids), threshold),
+      registration: checkQuestionnaire('src/questionnaires/registration.json', registration, ids),
+    },
     threshold,
   );
 }
@@ -38,9 +42,9 @@ function withThreshold(questionnaire: Questionnaire, threshold: number): Questio
 }
 
 /**
- * The forms after approval (DOMAIN 1.7), one `*.flow.json` each. Adding a form
- * whose question types, evaluator and completion exist is a JSON file and a
- * line here.
+ * The forms after approval (DOMAIN 1.7), one `*.flow.json` each, beside the
+ * proposal (loadProposalJourney). Adding a form whose question types,
+ * evaluator and completion exist is a JSON file and a line here.
  */
 export function loadFlows(): ReadonlyMap<string, FlowDefinition> {
   const flows = [

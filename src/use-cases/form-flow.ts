@@ -1,9 +1,8 @@
 import { samePerson, type ApprovalRoute } from '../domain/approval';
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
-import { flowStepAt, flowSteps, nextFlowStep, previousFlowStep, type FlowDefinition } from '../domain/flow';
+import { firstStep, stepAt, type FlowDefinition } from '../domain/flow';
 import { COMPLETIONS, EVALUATORS, noticesOf, type Evaluation, type Notice } from '../domain/form-outcomes';
 import { withStatus } from '../domain/lifecycle';
-import { pickSectionAnswers, validateSection, type FieldErrors, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, PartnershipRecord, Person } from '../domain/records';
 import { roleOn } from '../domain/roles';
 import type { ApprovalRouting } from '../ports/approval-routing';
@@ -15,8 +14,7 @@ import type { PeopleDirectory } from '../ports/people-directory';
 import type { Records } from '../ports/records';
 import type { Register } from '../ports/register';
 import { findEntries } from './partnership-entries';
-import { resolvePeople } from './people-answers';
-import type { CardRef, Move } from './proposal-journey';
+import { editFromSummary, firstInvalid, loadForAction, moveResponse, resumeResponse, save, type CardRef, type FlowHooks, type Move, type Shown } from './flow-runner';
 
 export type { Notice } from '../domain/form-outcomes';
 
@@ -53,8 +51,7 @@ export interface Completed {
 }
 
 export type FormResult =
-  | { readonly kind: 'step'; readonly flow: FlowDefinition; readonly draft: Draft; readonly errors?: FieldErrors; readonly notice?: ErrorCode }
-  | { readonly kind: 'saved'; readonly flow: FlowDefinition; readonly draft: Draft }
+  | Shown
   | { readonly kind: 'completed'; readonly flow: FlowDefinition; readonly draft: Draft; readonly completed: Completed }
   | { readonly kind: 'pick'; readonly flow: FlowDefinition; readonly entries: readonly Partnership[] }
   | { readonly kind: 'refused'; readonly code: ErrorCode; readonly entry?: Partnership };
@@ -86,7 +83,7 @@ export async function startForm(deps: FormDeps, person: Person, emails: readonly
   const refusal = refusalToStart(flow, entry, person, emails, deps.registerOwners);
   if (refusal) return { kind: 'refused', code: refusal, entry };
   const open = (await deps.drafts.listByOwner(person.id)).find((d) => d.flowId === flowId && d.subjectId === entryId && d.status === 'draft');
-  if (open) return { kind: 'step', flow, draft: { ...open, step: flowStepAt(flow, open.step).key } };
+  if (open) return { kind: 'step', flow, draft: { ...open, step: stepAt(flow, open.step).key } };
   const started = await applyStart(deps, flow, entry, person);
   if (typeof started === 'string') return { kind: 'refused', code: started, entry };
   const now = deps.clock.now().toISOString();
@@ -100,7 +97,7 @@ export async function startForm(deps: FormDeps, person: Person, emails: readonly
     ownerName: person.name,
     status: 'draft',
     answers: {},
-    step: flowSteps(flow)[0].key,
+    step: firstStep(flow).key,
     returnToSummary: false,
     createdAt: now,
     updatedAt: now,
@@ -109,86 +106,30 @@ export async function startForm(deps: FormDeps, person: Person, emails: readonly
   return { kind: 'step', flow, draft };
 }
 
-type Loaded = { readonly ok: true; readonly flow: FlowDefinition; readonly draft: Draft } | { readonly ok: false; readonly result: FormResult };
-
-/** The response a card names, checked against its owner, its version and its step: the card is never trusted. */
-async function loadForAction(deps: FormDeps, person: Person, ref: CardRef): Promise<Loaded> {
-  const draft = await deps.drafts.get(ref.draftId);
-  if (!draft) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
-  if (!samePerson(draft.ownerId, person.id)) return { ok: false, result: { kind: 'refused', code: 'NOT_YOUR_DRAFT' } };
-  const flow = draft.flowId ? deps.flows.get(draft.flowId) : undefined;
-  if (!flow) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
-  if (draft.status === 'submitted') return { ok: false, result: { kind: 'refused', code: 'ALREADY_SUBMITTED' } };
-  const current = { ...draft, step: flowStepAt(flow, draft.step).key };
-  if (current.version !== ref.version || current.step !== ref.step) return { ok: false, result: { kind: 'step', flow, draft: current, notice: 'STALE_CARD' } };
-  return { ok: true, flow, draft: current };
+function formOf(deps: Pick<FormDeps, 'flows'>): (draft: Draft) => FlowDefinition | undefined {
+  return (draft) => (draft.flowId ? deps.flows.get(draft.flowId) : undefined);
 }
 
-async function save(deps: FormDeps, flow: FlowDefinition, draft: Draft, changes: Partial<Draft>): Promise<Loaded> {
-  try {
-    return { ok: true, flow, draft: await deps.drafts.update({ ...draft, ...changes, updatedAt: deps.clock.now().toISOString() }) };
-  } catch (err) {
-    if (!(err instanceof VersionConflictError)) throw err;
-    const current = await deps.drafts.get(draft.id);
-    if (!current) return { ok: false, result: { kind: 'refused', code: 'DRAFT_NOT_FOUND' } };
-    return { ok: false, result: { kind: 'step', flow, draft: current, notice: 'STALE_CARD' } };
-  }
+function formHooks(deps: FormDeps, emails: readonly string[]): FlowHooks<FormResult> {
+  return { complete: (person, flow, draft) => completeForm(deps, person, emails, flow, draft) };
 }
 
 /** Next / Back / Save and close on a form's card; Next on the summary completes it. */
-export async function moveForm(deps: FormDeps, person: Person, emails: readonly string[], ref: CardRef, move: Move, inputs: Readonly<Record<string, unknown>>): Promise<FormResult> {
-  const loaded = await loadForAction(deps, person, ref);
-  if (!loaded.ok) return loaded.result;
-  const { flow, draft } = loaded;
-  const step = flowStepAt(flow, draft.step);
-  const picked = step.kind === 'questions' ? pickSectionAnswers(step.section, inputs, draft.answers) : { answers: {}, clipped: {} };
-  const answers = { ...draft.answers, ...picked.answers };
-  if (move === 'stay') {
-    const saved = await save(deps, flow, draft, { answers });
-    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: picked.clipped } : saved.result;
-  }
-  if (move === 'save') {
-    const saved = await save(deps, flow, draft, { answers });
-    if (!saved.ok) return saved.result;
-    return Object.keys(picked.clipped).length > 0 ? { kind: 'step', flow, draft: saved.draft, errors: picked.clipped } : { kind: 'saved', flow, draft: saved.draft };
-  }
-  if (move === 'back') {
-    const target = draft.returnToSummary ? flowStepAt(flow, 'summary') : previousFlowStep(flow, draft.step);
-    const saved = await save(deps, flow, draft, { answers, step: target.key, returnToSummary: false });
-    return saved.ok ? { kind: 'step', flow, draft: saved.draft } : saved.result;
-  }
-  if (step.kind === 'summary') return completeForm(deps, person, emails, flow, draft);
-  const errors = { ...validateSection(step.section, answers), ...picked.clipped };
-  const found = Object.keys(errors).length === 0 ? await resolvePeople(deps, step.section.questions, answers, draft.people ?? {}) : undefined;
-  if (!found || Object.keys(found.errors).length > 0) {
-    const saved = await save(deps, flow, draft, { answers });
-    return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: found?.errors ?? errors } : saved.result;
-  }
-  const target = draft.returnToSummary ? flowStepAt(flow, 'summary') : nextFlowStep(flow, draft.step);
-  const saved = await save(deps, flow, draft, { answers: found.answers, people: found.people, step: target.key, returnToSummary: false });
-  return saved.ok ? { kind: 'step', flow, draft: saved.draft } : saved.result;
+export async function moveForm(deps: FormDeps, person: Person, emails: readonly string[], ref: CardRef, verb: Move, inputs: Readonly<Record<string, unknown>>): Promise<FormResult> {
+  const loaded = await loadForAction(deps, formOf(deps), person, ref);
+  return loaded.ok ? moveResponse(deps, formHooks(deps, emails), person, loaded, verb, inputs) : loaded.result;
 }
 
 /** Edit a section from the summary; Next then returns to the summary. */
 export async function editFormSection(deps: FormDeps, person: Person, ref: CardRef, target: string): Promise<FormResult> {
-  const loaded = await loadForAction(deps, person, ref);
-  if (!loaded.ok) return loaded.result;
-  const step = flowSteps(loaded.flow).find((s) => s.key === target && s.kind === 'questions');
-  if (!step || loaded.draft.step !== 'summary') return { kind: 'step', flow: loaded.flow, draft: loaded.draft, notice: 'ILLEGAL_TRANSITION' };
-  const saved = await save(deps, loaded.flow, loaded.draft, { step: step.key, returnToSummary: true });
-  return saved.ok ? { kind: 'step', flow: loaded.flow, draft: saved.draft } : saved.result;
+  const loaded = await loadForAction(deps, formOf(deps), person, ref);
+  return loaded.ok ? editFromSummary(deps, loaded, target) : loaded.result;
 }
 
 /** Shows a response where it stands (Continue from "my partnerships"). */
 export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): Promise<FormResult> {
-  const flow = draft.flowId ? deps.flows.get(draft.flowId) : undefined;
-  if (!flow) return { kind: 'refused', code: 'DRAFT_NOT_FOUND' };
-  if (!samePerson(draft.ownerId, person.id)) return { kind: 'refused', code: 'NOT_YOUR_DRAFT' };
-  if (draft.status === 'submitted') return { kind: 'refused', code: 'ALREADY_SUBMITTED' };
-  return { kind: 'step', flow, draft: { ...draft, step: flowStepAt(flow, draft.step).key } };
+  return resumeResponse(person, draft, formOf(deps));
 }
-
-
 
 /** What starting a form does to its entry before the first card (an exit marks the entry exiting). */
 async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnership, person: Person): Promise<Partnership | ErrorCode> {
@@ -212,21 +153,13 @@ async function applyStart(deps: FormDeps, flow: FlowDefinition, entry: Partnersh
   return 'VERSION_CONFLICT';
 }
 
-
-/** The first section with an answer missing or wrong, with its errors; undefined when all are valid. */
-function firstInvalid(flow: FlowDefinition, answers: RawAnswers): { key: string; errors: FieldErrors } | undefined {
-  for (const step of flowSteps(flow)) {
-    if (step.kind !== 'questions') continue;
-    const errors = validateSection(step.section, answers);
-    if (Object.keys(errors).length > 0) return { key: step.key, errors };
-  }
-  return undefined;
-}
-
 async function completeForm(deps: FormDeps, person: Person, emails: readonly string[], flow: FlowDefinition, draft: Draft): Promise<FormResult> {
+  const { evaluator, completion } = flow;
+  // Only a form after approval reaches here (loadFlows holds no other); the proposal completes by submitting.
+  if (!evaluator || completion === 'submit-for-approval') return { kind: 'refused', code: 'FORM_NOT_AVAILABLE' };
   const invalid = firstInvalid(flow, draft.answers);
   if (invalid) {
-    const saved = await save(deps, flow, draft, { step: invalid.key, returnToSummary: true });
+    const saved = await save(deps, flow, draft, { step: invalid.step.key, returnToSummary: true });
     return saved.ok ? { kind: 'step', flow, draft: saved.draft, errors: invalid.errors } : saved.result;
   }
   // The record is written after the entry changed, under an id of the response's own: if it is there, a
@@ -247,11 +180,11 @@ async function completeForm(deps: FormDeps, person: Person, emails: readonly str
   for (let attempt = 0; attempt < 5; attempt++) {
     const current = await deps.register.get(draft.subjectId ?? '');
     if (!current) return { kind: 'refused', code: 'ENTRY_NOT_FOUND' };
-    evaluation = EVALUATORS[flow.evaluator](draft.answers, current, draft.people ?? {});
+    evaluation = EVALUATORS[evaluator](draft.answers, current, draft.people ?? {});
     // Checked again at completion: the person may have handed over, the entry may have closed meanwhile.
     const refusal = refusalToStart(flow, current, person, emails, deps.registerOwners);
     if (refusal) return { kind: 'refused', code: refusal, entry: current };
-    const changed = COMPLETIONS[flow.completion](current, evaluation, { at, months: deps.reviewIntervalMonths, answers: draft.answers, person, responseId: draft.id, route, people: draft.people ?? {} });
+    const changed = COMPLETIONS[completion](current, evaluation, { at, months: deps.reviewIntervalMonths, answers: draft.answers, person, responseId: draft.id, route, people: draft.people ?? {} });
     if (typeof changed === 'string') return { kind: 'step', flow, draft, notice: changed };
     try {
       entry = await deps.register.update(changed);

@@ -1,4 +1,4 @@
-import { flowProgress, flowStepAt, flowSteps, type FlowDefinition } from '../domain/flow';
+import { progressOf, stepAt, type FlowDefinition } from '../domain/flow';
 import { displayAnswer, isShown, type Question } from '../domain/questionnaire';
 import type { Draft, Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
@@ -18,7 +18,7 @@ function clip(text: string, limit: number): string {
 }
 
 function common(flow: FlowDefinition, draft: Draft, notice?: FormResult & { kind: 'step' }) {
-  const progress = flowProgress(flow, draft.step);
+  const progress = progressOf(flow, draft.step, draft.answers);
   return {
     journeyTitle: `${flow.title}: ${clip(draft.subjectTitle ?? '', 100)}`,
     stepNumber: progress.number,
@@ -34,7 +34,7 @@ function common(flow: FlowDefinition, draft: Draft, notice?: FormResult & { kind
 
 export function renderFormStep(result: FormResult & { kind: 'step' }, locale: Locale = 'en'): Card {
   const { flow, draft } = result;
-  const step = flowStepAt(flow, draft.step);
+  const step = stepAt(flow, draft.step);
   const base = common(flow, draft, result);
   if (step.kind === 'questions') {
     return expandCard('questionnaire-step', {
@@ -50,7 +50,7 @@ export function renderFormStep(result: FormResult & { kind: 'step' }, locale: Lo
     ...base,
     facts: [],
     submitTitle: COMPLETE_TITLE[flow.id] ?? 'Complete',
-    sections: flowSteps(flow).flatMap((s) =>
+    sections: flow.steps.flatMap((s) =>
       s.kind === 'questions'
         ? [{
             key: s.key,

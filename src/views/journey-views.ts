@@ -1,9 +1,9 @@
 import type { ErrorCode } from '../domain/errors';
-import { nextStep, progressOf, registrationSteps, stepAt, type Journey, type JourneyStep } from '../domain/journey';
+import { editableSteps, nextStep, progressOf, stepAt, type FlowDefinition } from '../domain/flow';
+import type { Journey, JourneyStep } from '../domain/journey';
 import { cellId, choicesOf, displayAnswer, splitPeople, isShown, maxLengthOf, maxRowsOf, parseRows, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
-import { flowStepAt, type FlowDefinition } from '../domain/flow';
 import { MESSAGE } from './messages';
 import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, stepText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
@@ -173,7 +173,7 @@ function renderOutcome(journey: Journey, draft: Draft, key: string, base: Return
 }
 
 function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof common>): Card {
-  const sections = registrationSteps(journey, draft.answers).map((step) => ({
+  const sections = editableSteps(journey, draft.answers).map((step) => ({
     key: step.key,
     title: step.section.title,
     answers: step.section.questions
@@ -258,7 +258,7 @@ export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, for
   const drafts = mine.drafts.slice(0, LIST_LIMIT).map((d) => {
     const flow = d.flowId ? forms.flows.get(d.flowId) : undefined;
     if (flow) {
-      const at = flowStepAt(flow, d.step);
+      const at = stepAt(flow, d.step);
       return { id: d.id, title: clip(`${flow.title}: ${d.subjectTitle ?? ''}`, 150), status: STATUS_LABEL[d.status], where: at.kind === 'questions' ? at.section.title : 'Ready to complete', updated: formatDate(d.updatedAt) };
     }
     const step = stepAt(journey, d.step);

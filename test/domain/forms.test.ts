@@ -1,11 +1,12 @@
 import { agreementGaps, AGREEMENT_ELEMENTS, elementKey } from '../../src/domain/agreement';
 import { FEATURES, featureKey, scoreAssessment } from '../../src/domain/assessment';
-import { flowSteps } from '../../src/domain/flow';
 import { displayAnswer, validateSection } from '../../src/domain/questionnaire';
 import { roleOn } from '../../src/domain/roles';
 import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
 import { problemText } from '../../src/views/catalogue';
-import { checkFlow } from '../../src/questionnaires/flow-schema';
+import { checkFlow, checkProposalFlow } from '../../src/questionnaires/flow-schema';
+import proposal from '../../src/questionnaires/proposal.flow.json';
+import { editableSteps } from '../../src/domain/flow';
 import assessment from '../../src/questionnaires/assessment.flow.json';
 import { tasksFor } from '../../src/domain/due';
 import { applyHandover, handoverOf } from '../../src/domain/handover';
@@ -35,7 +36,7 @@ describe('002 Appendix 3: scoring an annual assessment', () => {
 
   it('asks for the action, owner and due date only of a feature scored 1 or 2', () => {
     const flow = loadFlows().get('assessment')!;
-    const first = flowSteps(flow)[0];
+    const first = flow.steps[0];
     if (first.kind !== 'questions') throw new Error('expected questions');
     const base = { actionOutcomeFocusedEvidence: 'e', wellGovernedScore: '4', wellGovernedEvidence: 'e' };
     expect(validateSection(first.section, { ...base, actionOutcomeFocusedScore: '3' })).toEqual({});
@@ -85,6 +86,31 @@ describe('flow definitions are checked at start-up', () => {
   ])('names the file and the JSON path of %s', (_label, definition, path) => {
     expect(() => checkFlow('src/questionnaires/bad.flow.json', definition)).toThrow(/^src\/questionnaires\/bad\.flow\.json: /);
     expect(() => checkFlow('src/questionnaires/bad.flow.json', definition)).toThrow(path);
+  });
+});
+
+describe('the proposal is a flow too (proposal.flow.json)', () => {
+  it('walks its parts in the order the file gives, the summary last', () => {
+    const journey = loadProposalJourney();
+    expect(journey).toMatchObject({ id: 'proposal', subject: 'new', completion: 'submit-for-approval' });
+    expect(journey.steps.filter((s) => s.kind === 'checkpoint')).toEqual([
+      { key: 'screening-outcome', kind: 'checkpoint', evaluator: 'screening' },
+      { key: 'significance-outcome', kind: 'checkpoint', evaluator: 'significance' },
+      { key: 'summary', kind: 'checkpoint' },
+    ]);
+    // Edit from the summary is offered for the registration sections only: the outcomes are changed by going Back.
+    expect(editableSteps(journey).every((s) => s.questionnaire === journey.registration)).toBe(true);
+  });
+
+  it.each([
+    ['a questionnaire it does not have', { ...proposal, steps: [...proposal.steps, { questionnaire: 'appendix' }] }, /\$\.steps\[5\]/],
+    ['a questionnaire twice', { ...proposal, steps: [...proposal.steps, { questionnaire: 'registration' }] }, /\$\.steps: each of screening, significance and registration appears once/],
+    ['a checkpoint named like the summary', { ...proposal, steps: [...proposal.steps, { checkpoint: 'summary' }] }, /\$\.steps\[5\]\.checkpoint/],
+    ['an evaluator a checkpoint cannot run', { ...proposal, steps: [{ checkpoint: 'x', evaluator: 'assessment-scoring' }, ...proposal.steps] }, /\$\.steps\[0\]\.evaluator/],
+    ['another completion', { ...proposal, completion: 'record-assessment' }, /\$\.completion/],
+  ])('names the file and the JSON path of %s', (_label, definition, path) => {
+    expect(() => checkProposalFlow('src/questionnaires/proposal.flow.json', definition)).toThrow(/^src\/questionnaires\/proposal\.flow\.json: /);
+    expect(() => checkProposalFlow('src/questionnaires/proposal.flow.json', definition)).toThrow(path);
   });
 });
 

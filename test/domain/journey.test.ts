@@ -1,13 +1,7 @@
-import {
-  allQuestions,
-  buildJourney,
-  firstStep,
-  nextStep,
-  previousStep,
-  progressOf,
-  registrationSteps,
-  stepAt,
-} from '../../src/domain/journey';
+import { editableSteps, firstStep, nextStep, previousStep, progressOf, stepAt } from '../../src/domain/flow';
+import { allQuestions, buildJourney } from '../../src/domain/journey';
+import { checkProposalFlow } from '../../src/questionnaires/flow-schema';
+import proposal from '../../src/questionnaires/proposal.flow.json';
 import type { Questionnaire } from '../../src/domain/questionnaire';
 import { checkQuestionnaire } from '../../src/questionnaires/questionnaire-schema';
 import { loadProposalJourney } from '../../src/questionnaires';
@@ -64,7 +58,7 @@ describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
   it('002 "Risk Management": asks the risk checklist of a significant partnership only', () => {
     expect(nextStep(journey, 'registration.governance', proposalAnswers()).key).toBe('summary');
     expect(nextStep(journey, 'registration.governance', proposalAnswers({ adverseMedia: 'yes' })).key).toBe('registration.riskChecklist');
-    expect(registrationSteps(journey, proposalAnswers()).map((s) => s.key)).not.toContain('registration.riskChecklist');
+    expect(editableSteps(journey, proposalAnswers()).map((s) => s.key)).not.toContain('registration.riskChecklist');
   });
 
   it('stays put at either end', () => {
@@ -90,7 +84,7 @@ describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
   });
 
   it('names the registration sections of 000 and 002 Appendix 1, in order', () => {
-    expect(registrationSteps(journey).map((s) => s.section.title)).toEqual(['Identity', 'Purpose', 'People', 'Resources', 'Governance and risk', 'Risk checklist']);
+    expect(editableSteps(journey).map((s) => s.section.title)).toEqual(['Identity', 'Purpose', 'People', 'Resources', 'Governance and risk', 'Risk checklist']);
   });
 
   it('keys every answer of a draft by a question id used once in the whole journey', () => {
@@ -113,9 +107,12 @@ describe('the proposal journey (DOMAIN 1.1-1.3)', () => {
       title: id,
       sections: sections.map((s) => ({ id: s, title: s, questions: [{ id: `${id}${s}`, label: 'Q', type: 'yesno' }] })),
     });
-    const small = buildJourney(tiny('s', ['a']), tiny('g', ['b']), tiny('r', ['c', 'd']));
+    const small = buildJourney(
+      checkProposalFlow('proposal.flow.json', proposal),
+      { screening: tiny('s', ['a']), significance: tiny('g', ['b']), registration: tiny('r', ['c', 'd']) },
+    );
     expect(small.steps.map((s) => s.key)).toEqual(['s.a', 'screening-outcome', 'g.b', 'significance-outcome', 'r.c', 'r.d', 'summary']);
-    expect(registrationSteps(small).map((s) => s.key)).toEqual(['r.c', 'r.d']);
+    expect(editableSteps(small).map((s) => s.key)).toEqual(['r.c', 'r.d']);
   });
 });
 

@@ -192,7 +192,7 @@ describe('a person in the Agents Playground', () => {
         expect(await s.pickDate(label(f, 'ActionDue'), action.due)).not.toBe('');
       };
 
-      const sections = assessment.questionnaire.sections.filter((x) => x.questions.some((q) => q.type === 'score'));
+      const sections = assessment.questionnaires[0].sections.filter((x) => x.questions.some((q) => q.type === 'score'));
       const featuresOf = (i: number) => sections[i].questions.filter((q) => q.type === 'score').map((q) => q.id.replace(/Score$/, '') as Feature);
       expect(sections).toHaveLength(5);
 

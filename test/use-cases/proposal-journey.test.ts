@@ -301,7 +301,7 @@ describe('stale cards', () => {
     const before = await stores.drafts.get(started.id);
 
     const result = await press(deps, alice, started, 'next', screeningAnswers({ mutuallyBeneficial: 'no' }));
-    expect(result).toEqual({ kind: 'step', draft: moved, notice: 'STALE_CARD' });
+    expect(result).toEqual({ kind: 'step', flow: deps.journey, draft: moved, notice: 'STALE_CARD' });
     expect(await stores.drafts.get(started.id)).toEqual(before);
   });
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { cardRef } from '../../src/bot/card-data';
 import { Verb } from '../../src/bot/verbs';
 import type { ErrorCode } from '../../src/domain/errors';
-import { allQuestions, registrationSteps } from '../../src/domain/journey';
+import { editableSteps } from '../../src/domain/flow';
+import { allQuestions } from '../../src/domain/journey';
 import { maxLengthOf, type Question } from '../../src/domain/questionnaire';
 import type { Draft, Partnership } from '../../src/domain/records';
 import { loadProposalJourney } from '../../src/questionnaires';
@@ -306,7 +307,7 @@ describe('step cards', () => {
   });
 
   it('has one input per question of the section, keyed by the question id', () => {
-    for (const step of registrationSteps(journey)) {
+    for (const step of editableSteps(journey)) {
       const ids = inputsOf(stepCard(step.key)).map((i) => i.id);
       // A rows question has an input per cell: its stored row, then a blank one to add another.
       // A person has the picker and a box to type an email beside it.
@@ -380,7 +381,7 @@ describe('outcome cards', () => {
 describe('the summary', () => {
   it('has an Edit button for every registration section', () => {
     const edits = executeActions(stepCard('summary')).filter((a) => a.verb === Verb.edit);
-    expect(edits.map((a) => (a.data as Node).target)).toEqual(registrationSteps(journey, proposalAnswers()).map((s) => s.key));
+    expect(edits.map((a) => (a.data as Node).target)).toEqual(editableSteps(journey, proposalAnswers()).map((s) => s.key));
     // The risk checklist is a section of a significant partnership only.
     expect(edits.map((a) => (a.data as Node).target)).not.toContain('registration.riskChecklist');
     for (const edit of edits) expect(cardRef(edit.data as Node)).toEqual({ draftId: 'draft-42', version: 7, step: 'summary' });

@@ -236,7 +236,7 @@ export class SharePointRecords implements Records {
   /** Every answer, labelled as the person saw the question, section by section; answers the form no longer asks, by id. */
   private answersOf(record: PartnershipRecord): string | null {
     const flow = this.options.flows?.get(record.flowId);
-    return answersText(flow?.questionnaire.sections ?? [], record.answers ?? {}, flow ? 'Other answers' : '');
+    return answersText(flow?.questionnaires.flatMap((q) => q.sections) ?? [], record.answers ?? {}, flow ? 'Other answers' : '');
   }
 
   /** The register item of the entry, for the Partnership lookup; undefined when it is not in the register (yet). */
