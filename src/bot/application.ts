@@ -1,6 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, TeamsInfo, type TurnContext } from 'botbuilder';
 import { Application, TurnState, type TeamsAdapter } from '@microsoft/teams-ai';
-import type { ConversationDirectory } from '../ports/conversation-directory';
+import type { ConversationDirectory, ConversationRecord } from '../ports/conversation-directory';
 import { renderWelcome } from '../views/journey-views';
 import type { Card } from '../views/templates';
 import { actionHandlers, commandOf, formCommandOf, runAction, runFormCommand, type HandlerDeps } from './handlers';
@@ -55,8 +55,9 @@ async function emailOf(context: TurnContext): Promise<string | undefined> {
 }
 
 /**
- * Keeps the person's conversation reference fresh on every activity (Teams can
- * move a person to another serviceUrl), so approvals and reminders can reach them.
+ * Keeps the person's conversation reference fresh (Teams can move a person to
+ * another serviceUrl), so approvals and reminders can reach them: written when
+ * it changed, or when last seen is a day old, not on every activity.
  */
 async function rememberConversation(deps: BotDeps, context: TurnContext): Promise<boolean> {
   const a = context.activity;
@@ -67,7 +68,8 @@ async function rememberConversation(deps: BotDeps, context: TurnContext): Promis
   const known = await deps.conversations.get(person.id);
   // Asked once, on first contact: not a Connector call on every activity for people Teams reports no email for.
   const email = known ? known.email : await emailOf(context);
-  await deps.conversations.save({
+  const now = deps.clock.now();
+  const record: ConversationRecord = {
     ...known,
     userId: person.id,
     name: person.name,
@@ -78,9 +80,25 @@ async function rememberConversation(deps: BotDeps, context: TurnContext): Promis
     conversationId: a.conversation.id,
     channelId: a.channelId,
     botId: a.recipient?.id ?? '',
-    updatedAt: deps.clock.now().toISOString(),
-  });
+    updatedAt: now.toISOString(),
+  };
+  if (!known || !sameReference(known, record) || now.getTime() - Date.parse(known.updatedAt) >= SEEN_REFRESH_MS) await deps.conversations.save(record);
   return known === undefined;
+}
+
+/**
+ * How stale "last seen" may grow before an unchanged reference is written again:
+ * a write per turn was one storage round trip on every activity (with Azure
+ * Tables state, a read and a write per turn); last seen only orders people
+ * who share an email.
+ */
+const SEEN_REFRESH_MS = 24 * 60 * 60 * 1000;
+
+function sameReference(a: ConversationRecord, b: ConversationRecord): boolean {
+  const { updatedAt: _a, ...left } = a;
+  const { updatedAt: _b, ...right } = b;
+  const keys = new Set([...Object.keys(left), ...Object.keys(right)]) as Set<keyof typeof left>;
+  return [...keys].every((k) => left[k] === right[k]);
 }
 
 /** The teams-ai Application: routes only; each handler calls one use case and renders one view. */

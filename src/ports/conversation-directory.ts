@@ -1,7 +1,8 @@
 /**
  * The conversation reference kept for every person who has talked to the bot, so
- * later work (approvals, reminders) can reach them proactively. Saved on every
- * activity: Teams may move a person to another serviceUrl.
+ * later work (approvals, reminders) can reach them proactively. Saved when an
+ * activity shows it changed (Teams may move a person to another serviceUrl),
+ * and at least daily while the person is active (`updatedAt`: last seen).
  */
 export interface ConversationRecord {
   readonly userId: string;
