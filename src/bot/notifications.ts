@@ -125,14 +125,18 @@ export async function tellOwnersOfTampering(deps: NotifyDeps, p: Partnership): P
 }
 
 /**
- * A copy recorded after the proposal moved on (decided while the card was on
- * its way) would keep its buttons: announceDecision listed the copies before
- * this one was recorded. Read the proposal again and bring the copy up to date.
+ * Copies recorded after the proposal moved on (decided while the cards were on
+ * their way) would keep their buttons: announceDecision listed the copies
+ * before these were recorded. Read the proposal once, after the last copy was
+ * recorded, and bring every copy sent up to date (one register read per
+ * fan-out, not one per approver).
  */
-async function catchUp(deps: NotifyDeps, sentFor: Partnership, copy: SentMessage): Promise<void> {
+async function catchUp(deps: NotifyDeps, sentFor: Partnership, copies: readonly SentMessage[]): Promise<void> {
+  if (copies.length === 0) return;
   const now = await deps.register.get(sentFor.id);
   if (!now || (now.status === sentFor.status && now.approval?.stage === sentFor.approval?.stage)) return;
-  await deps.notifier.update(copy, renderApproval(deps.journey, now, { canDecide: false }, now.status === 'proposed' ? await refreshListFor(deps, now) : []));
+  const card = renderApproval(deps.journey, now, { canDecide: false }, now.status === 'proposed' ? await refreshListFor(deps, now) : []);
+  for (const copy of copies) await deps.notifier.update(copy, card);
 }
 
 /** Sends the approval card to each approver of the current stage, keeping where each copy went. */
@@ -146,6 +150,7 @@ export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Pr
   const recipients = currentApprovers(p).filter((id) => !p.approval?.history.some((r) => samePerson(r.by.id, id) && decidedThisRound(p.approval!, r.by)));
   const unreachable: string[] = [];
   const failed: string[] = [];
+  const sent: SentMessage[] = [];
   // Every approver gets the same card: expanded once, not once per approver (20 approvers, 20 expansions).
   const card = renderApproval(deps.journey, p, { canDecide: true }, refresh);
   for (const approver of recipients) {
@@ -159,10 +164,11 @@ export async function sendApprovalRequests(deps: NotifyDeps, p: Partnership): Pr
     if (delivery.ok) {
       await deps.sentCards.record(p.id, delivery.message);
       await deps.sentCards.record(round, delivery.message);
-      await catchUp(deps, p, delivery.message);
+      sent.push(delivery.message);
     } else if (delivery.reason === 'failed') failed.push(approver);
     else unreachable.push(approver);
   }
+  await catchUp(deps, p, sent);
   if (unreachable.length > 0) await tellOwnersAndProposer(deps, p, unreachable);
   // A 5xx or a timeout is worth another try: the job is retried, and sends only what is missing.
   if (failed.length > 0) throw new RetryLater(`the approval card could not be delivered to ${failed.length} approver(s) just now`);

@@ -43,6 +43,29 @@ describe('approval cards sent while the proposal is decided', () => {
     expect(JSON.stringify(sidCopy!.card)).toContain('PR-2026-001');
   });
 
+  it('reads the proposal once per fan-out to catch up, not once per approver, and updates every copy when it moved on', async () => {
+    const stores = openMemoryStores();
+    const approvers = Array.from({ length: 20 }, (_, i) => `approver-${i + 1}`);
+    const p = await stores.register.create(aPartnership({ id: 'p-fan', approval: { route: { stages: [approvers], selfApprovalAllowed: false }, stage: 1, history: [] } }), 'k-fan');
+    let reads = 0;
+    const register = { ...stores.register, get: (id: string) => ((reads += 1), stores.register.get(id)) };
+    const updated: string[] = [];
+    const notifier: Notifier = {
+      async send(userId) {
+        // Decided by someone else while the cards are on their way (after the first copy).
+        if (userId === 'approver-2') await stores.register.update({ ...(await stores.register.get('p-fan'))!, status: 'rejected' });
+        return { ok: true, message: { userId, conversationId: `c-${userId}`, activityId: `a-${userId}` } };
+      },
+      async update(message) {
+        updated.push(message.userId);
+        return true;
+      },
+    };
+    await sendApprovalRequests({ journey: loadProposalJourney(), notifier, sentCards: stores.sentCards, conversations: stores.conversations, registerOwners: [], register, logger: createLogger('silent') }, p);
+    expect(reads).toBe(1);
+    expect(updated).toEqual(approvers);
+  });
+
   it('does not send a later stage\'s card to someone who decided an earlier stage of the round', async () => {
     const stores = openMemoryStores();
     const route = { stages: [['sid'], ['sid', 'tom']], selfApprovalAllowed: false };
