@@ -1,4 +1,4 @@
-import type { RawAnswers } from './questionnaire';
+import { ELEMENT, parseRows, type RawAnswers } from './questionnaire';
 
 /**
  * 002 "Partnership Agreements" (with 000 Appendix 2 and 004 Appendix 2): the
@@ -42,10 +42,22 @@ export interface AgreementResult {
   readonly documentType: string;
 }
 
+/** Where a response written against version 1 of the checklist kept an element's answer: a choice question of its own. */
 export const elementKey = (element: AgreementElement) => `element${element[0].toUpperCase()}${element.slice(1)}`;
 
+/** Each element's answer (covered, partly, not-covered), from the checklist questions' rows, whichever question holds it. */
+function elementStates(answers: RawAnswers): Map<string, string> {
+  const states = new Map<string, string>();
+  for (const raw of Object.values(answers)) {
+    if (!raw.startsWith('[')) continue;
+    for (const row of parseRows(raw)) if (row[ELEMENT] && row.state) states.set(row[ELEMENT], row.state.trim());
+  }
+  return states;
+}
+
 export function agreementGaps(answers: RawAnswers): AgreementResult {
-  const gaps = AGREEMENT_ELEMENTS.filter((e) => (answers[elementKey(e)] ?? '').trim() !== 'covered');
+  const states = elementStates(answers);
+  const gaps = AGREEMENT_ELEMENTS.filter((e) => (states.get(e) ?? answers[elementKey(e)] ?? '').trim() !== 'covered');
   const noneCovered = gaps.length === AGREEMENT_ELEMENTS.length;
   const documentType = (answers.agreementType ?? '').trim();
   const state: AgreementState = documentType === 'none' || noneCovered ? 'no' : gaps.length === 0 ? 'yes' : 'partly';

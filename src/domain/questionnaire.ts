@@ -28,7 +28,14 @@ export type QuestionType =
   /** Several people: the picker in multi-select (Entra ids, comma-joined), or emails typed with commas between them. */
   | 'people'
   /** Repeatable rows of sub-questions (`columns`), added and removed on the card: risks, actions. Stored as JSON. */
-  | 'rows';
+  | 'rows'
+  /**
+   * A fixed list of `elements`, each answered with the same sub-questions
+   * (`columns`: covered / partly / not covered, and where): the rows of a
+   * `rows` question that the definition names. Stored as JSON, one row per
+   * element, keyed by the element's id.
+   */
+  | 'checklist';
 
 export interface Choice {
   readonly value: string;
@@ -36,6 +43,11 @@ export interface Choice {
   readonly title: string;
   /** What it means, in plain words: shown after the name on the card only. */
   readonly help?: string;
+}
+
+export interface ChecklistElement {
+  readonly id: string;
+  readonly title: string;
 }
 
 /** Shown (and validated) only when an earlier answer equals `equals`, or is one of `in`. */
@@ -63,8 +75,10 @@ export interface Question {
    * be in an earlier section (a screening answer): `about` then says which answer.
    */
   readonly contradicts?: readonly { readonly when: string; readonly question: string; readonly equals: string; readonly about?: string }[];
-  /** For `rows`: the sub-questions each row asks, and what one row is called ("Risk"). */
+  /** For `rows` and `checklist`: the sub-questions each row asks; for `rows`, what one row is called ("Risk"). */
   readonly columns?: readonly Question[];
+  /** For `checklist`: the elements, one row each, in order. */
+  readonly elements?: readonly ChecklistElement[];
   readonly rowName?: string;
   /** For `rows`: at most this many rows (default 10). */
   readonly maxRows?: number;
@@ -129,6 +143,7 @@ export const DEFAULT_MAX_LENGTH: Readonly<Record<QuestionType, number>> = {
   person: 320,
   people: 2000,
   rows: 20_000,
+  checklist: 20_000,
 };
 
 export const DEFAULT_MAX_ROWS = 10;
@@ -143,7 +158,26 @@ export function splitPeople(text: string | undefined): string[] {
 export const REMOVE_ROW = 'removeRow';
 
 export function maxRowsOf(question: Question): number {
-  return question.maxRows ?? DEFAULT_MAX_ROWS;
+  return question.type === 'checklist' ? (question.elements ?? []).length : question.maxRows ?? DEFAULT_MAX_ROWS;
+}
+
+/** Questions answered as rows of cells: `rows` (added and removed) and `checklist` (one row per element). */
+export function hasRows(question: Question): boolean {
+  return question.type === 'rows' || question.type === 'checklist';
+}
+
+/** The key a checklist row carries its element's id under. */
+export const ELEMENT = 'element';
+
+/** A checklist's rows, one per element in the definition's order (an element not answered yet: only its id). */
+export function checklistRows(question: Question, raw: string | undefined): RowAnswers[] {
+  const stored = parseRows(raw);
+  return (question.elements ?? []).map((e) => stored.find((row) => row[ELEMENT] === e.id) ?? { [ELEMENT]: e.id });
+}
+
+/** The rows a question holds as the card shows them: a checklist's by element, a `rows` question's as stored. */
+export function rowsOf(question: Question, raw: string | undefined): RowAnswers[] {
+  return question.type === 'checklist' ? checklistRows(question, raw) : parseRows(raw);
 }
 
 /** The card input of one cell of a `rows` question: `<question>.<row>.<column>`. */
@@ -223,6 +257,7 @@ function pickOne(q: Question, id: string, input: Readonly<Record<string, unknown
  * cells and removed nothing, so the stored rows stand.
  */
 function pickRows(q: Question, input: Readonly<Record<string, unknown>>, stored: string | undefined, clipped: Record<string, Problem>): string | undefined {
+  if (q.type === 'checklist') return pickChecklist(q, input, stored, clipped);
   const removed = typeof input[REMOVE_ROW] === 'string' ? input[REMOVE_ROW] : '';
   const sent = (i: number) => (q.columns ?? []).some((c) => cellId(q, i, c) in input || `${cellId(q, i, c)}${TYPED_SUFFIX}` in input);
   const before = parseRows(stored);
@@ -245,11 +280,26 @@ function pickRows(q: Question, input: Readonly<Record<string, unknown>>, stored:
   return JSON.stringify(rows);
 }
 
+/** A checklist's cells: a row the card sent replaces the element's stored answers; one it did not send stands. */
+function pickChecklist(q: Question, input: Readonly<Record<string, unknown>>, stored: string | undefined, clipped: Record<string, Problem>): string | undefined {
+  if (!Object.keys(input).some((key) => key.startsWith(`${q.id}.`))) return undefined;
+  const rows = checklistRows(q, stored).map((before, i) => {
+    if (!(q.columns ?? []).some((c) => cellId(q, i, c) in input)) return before;
+    const row: Record<string, string> = { [ELEMENT]: before[ELEMENT] };
+    for (const column of q.columns ?? []) {
+      const value = pickOne(column, cellId(q, i, column), input, clipped);
+      if (value !== undefined && value.trim() !== '') row[column.id] = value;
+    }
+    return row;
+  });
+  return JSON.stringify(rows);
+}
+
 export function pickSectionAnswers(section: Section, input: Readonly<Record<string, unknown>>, stored: RawAnswers = {}): PickedAnswers {
   const answers: Record<string, string> = {};
   const clipped: Record<string, Problem> = {};
   for (const q of section.questions) {
-    if (q.type === 'rows') {
+    if (hasRows(q)) {
       const rows = pickRows(q, input, stored[q.id], clipped);
       if (rows !== undefined) answers[q.id] = rows;
       continue;
@@ -318,7 +368,7 @@ function contradiction(section: Section, q: Question, value: string, answers: Ra
 
 /** A `rows` question's problems: none given when required, and each cell's, keyed by its card input. */
 function rowProblems(q: Question, answers: RawAnswers): FieldErrors {
-  const rows = parseRows(answers[q.id]);
+  const rows = rowsOf(q, answers[q.id]);
   if (rows.length === 0) return q.required ? { [q.id]: { code: 'required' } } : {};
   const errors: Record<string, Problem> = {};
   if (rows.length > maxRowsOf(q)) errors[q.id] = { code: 'list-too-long', max: maxRowsOf(q) };
@@ -337,7 +387,7 @@ export function validateSection(section: Section, answers: RawAnswers): FieldErr
   const errors: Record<string, Problem> = {};
   for (const q of section.questions) {
     if (!isShown(q, answers)) continue;
-    if (q.type === 'rows') {
+    if (hasRows(q)) {
       Object.assign(errors, rowProblems(q, answers));
       continue;
     }
@@ -367,6 +417,8 @@ export function normaliseValue(q: Question, raw: string): AnswerValue | undefine
       return splitList(value);
     case 'rows':
       return parseRows(value);
+    case 'checklist':
+      return checklistRows(q, value);
     default:
       return value;
   }
@@ -415,6 +467,10 @@ export function displayAnswer(q: Question, raw: string | undefined, people: Name
     case 'rows':
       return parseRows(value)
         .map((row, i) => `${i + 1}. ${(q.columns ?? []).map((c) => displayAnswer(c, row[c.id], people)).filter((text) => text !== '').join('; ')}`)
+        .join('\n');
+    case 'checklist':
+      return checklistRows(q, value)
+        .map((row, i) => `${q.elements?.[i]?.title ?? row[ELEMENT]}: ${(q.columns ?? []).map((c) => displayAnswer(c, row[c.id], people)).filter((text) => text !== '').join('; ') || '-'}`)
         .join('\n');
     case 'date':
       return readableDate(value);

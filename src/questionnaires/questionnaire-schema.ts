@@ -46,6 +46,7 @@ const QuestionSchema = z
     contradicts: z.array(z.object({ when: z.string(), question: z.string(), equals: z.string(), about: z.string().optional() }).strict()).optional(),
     rule: z.record(z.string()).optional(),
     columns: z.array(CellSchema).optional(),
+    elements: z.array(z.object({ id: identifier, title: words }).strict()).max(12, 'must list at most 12 elements: a card holds one section').optional(),
     rowName: z.string().optional(),
     maxRows: z.number().int('must be an integer from 1 to 20').min(1, 'must be an integer from 1 to 20').max(20, 'must be an integer from 1 to 20').optional(),
   })
@@ -107,8 +108,18 @@ function questionProblem(question: Question, local: Set<string>, takenIds: Set<s
   if (question.notBefore && !takenIds.has(question.notBefore)) return ['.notBefore', `must name an earlier question, not "${question.notBefore}"`];
   const needsChoices = (t: QuestionType) => t === 'choice' || t === 'multichoice';
   if (needsChoices(question.type) && (question.choices ?? []).length === 0) return ['.choices', 'a choice question needs choices'];
-  if (question.type !== 'rows') return question.columns !== undefined ? ['.columns', 'only a rows question has columns'] : undefined;
-  if ((question.columns ?? []).length === 0) return ['.columns', 'a rows question needs columns'];
+  if (question.type !== 'checklist' && question.elements !== undefined) return ['.elements', 'only a checklist question has elements'];
+  if (question.type !== 'rows' && question.type !== 'checklist') return question.columns !== undefined ? ['.columns', 'only a rows or checklist question has columns'] : undefined;
+  if ((question.columns ?? []).length === 0) return ['.columns', `a ${question.type} question needs columns`];
+  if (question.type === 'checklist') {
+    if ((question.elements ?? []).length === 0) return ['.elements', 'a checklist question needs elements'];
+    const ids = new Set<string>();
+    for (const [ei, element] of question.elements!.entries()) {
+      if (ids.has(element.id)) return [`.elements[${ei}].id`, `duplicate element id "${element.id}"`];
+      ids.add(element.id);
+    }
+    if (question.columns!.some((c) => c.id === 'element')) return ['.columns', '"element" is the key of a checklist row: name the column otherwise'];
+  }
   const seen = new Set<string>();
   for (const [ci, column] of question.columns!.entries()) {
     if (seen.has(column.id)) return [`.columns[${ci}].id`, `duplicate column id "${column.id}"`];

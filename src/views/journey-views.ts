@@ -1,7 +1,7 @@
 import type { ErrorCode } from '../domain/errors';
 import { editableSteps, nextStep, progressOf, stepAt, type FlowDefinition } from '../domain/flow';
 import type { Journey, JourneyStep } from '../domain/journey';
-import { cellId, choicesOf, displayAnswer, splitPeople, isShown, maxLengthOf, maxRowsOf, parseRows, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
+import { cellId, choicesOf, displayAnswer, hasRows, splitPeople, isShown, maxLengthOf, maxRowsOf, parseRows, rowsOf, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { MESSAGE } from './messages';
@@ -66,15 +66,17 @@ function personChoices(draft: Draft, value: string | undefined): { title: string
 
 /** A `rows` question's rows as the card shows them: the stored ones, then a blank one to add another (under the limit). */
 function rowViews(q: Question, draft: Draft, errors: FieldErrors, locale: Locale) {
-  const stored = parseRows(draft.answers[q.id]);
-  const shown = stored.length < maxRowsOf(q) ? [...stored, {}] : stored;
+  const checklist = q.type === 'checklist';
+  const stored = rowsOf(q, draft.answers[q.id]);
+  // A checklist's rows are its elements, fixed; a rows question offers a blank row to add another (under the limit).
+  const shown = !checklist && stored.length < maxRowsOf(q) ? [...stored, {}] : stored;
   const name = q.rowName ?? say(locale, 'row');
   return shown.map((row, i) => {
     const cells = Object.fromEntries((q.columns ?? []).map((c) => [cellId(q, i, c), row[c.id] ?? '']));
     const withCells = { ...draft, answers: { ...draft.answers, ...cells } };
     return {
-      title: i < stored.length ? `${name} ${i + 1}` : say(locale, 'newRow')(name, stored.length === 0),
-      removable: i < stored.length,
+      title: checklist ? q.elements?.[i]?.title ?? '' : i < stored.length ? `${name} ${i + 1}` : say(locale, 'newRow')(name, stored.length === 0),
+      removable: !checklist && i < stored.length,
       removeRow: `${q.id}.${i}`,
       removeTitle: say(locale, 'removeRow'),
       cells: (q.columns ?? []).map((c) => questionView({ ...c, id: cellId(q, i, c) }, withCells, errors, locale)),
@@ -86,7 +88,7 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors, loc
   const conditional = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
   return {
     id: q.id,
-    kind: q.type === 'list' ? 'longtext' : q.type,
+    kind: q.type === 'list' ? 'longtext' : q.type === 'checklist' ? 'rows' : q.type,
     label: `${q.label}${q.required && !q.showIf ? ' (required)' : conditional}`,
     value: draft.answers[q.id] ?? '',
     maxLength: maxLengthOf(q),
@@ -95,7 +97,7 @@ export function questionView(q: Question, draft: Draft, errors: FieldErrors, loc
     error: problemText(locale, errors[q.id]),
     choices: q.type === 'person' || q.type === 'people' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q).map((c) => ({ value: c.value, title: c.help ? `${c.title}: ${c.help}` : c.title })),
     typedId: `${q.id}${TYPED_SUFFIX}`,
-    rows: q.type === 'rows' ? rowViews(q, draft, errors, locale) : [],
+    rows: hasRows(q) ? rowViews(q, draft, errors, locale) : [],
     addTitle: q.type === 'rows' && parseRows(draft.answers[q.id]).length < maxRowsOf(q) ? say(locale, 'addRow') : '',
   };
 }

@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import { openDatabase, openSqliteStores } from '../../src/adapters/sqlite';
 import { FEATURES, featureKey } from '../../src/domain/assessment';
-import { AGREEMENT_ELEMENTS, elementKey } from '../../src/domain/agreement';
+import type { AgreementElement } from '../../src/domain/agreement';
+import { flowQuestions } from '../../src/domain/flow';
+import { loadFlows } from '../../src/questionnaires';
 import type { Partnership } from '../../src/domain/records';
 import { aPartnership } from '../fixtures/builders';
 import { answersFor, startBotUnderTest, type BotUnderTest } from './bot-under-test';
@@ -25,10 +27,17 @@ function assessmentAnswers(overrides: Record<string, string> = {}): Record<strin
   return { ...answers, stillRelevant: 'yes', membershipRight: 'yes', risksCurrent: 'yes', decision: 'continue', ...overrides };
 }
 
-function agreementAnswers(overrides: Record<string, string> = {}): Record<string, string> {
+/** The agreement's card inputs: each element's state (covered unless `states` says otherwise) and where, in the checklist cells. */
+function agreementAnswers(states: Partial<Record<AgreementElement, string>> = {}): Record<string, string> {
   const answers: Record<string, string> = { agreementType: 'terms-of-reference', agreementDocument: 'https://example.sharepoint.com/tor.docx', signedByAll: 'yes', gapAction: 'amend' };
-  for (const e of AGREEMENT_ELEMENTS) answers[elementKey(e)] = 'covered';
-  return { ...answers, ...overrides };
+  const agreement = loadFlows().get('agreement')!;
+  for (const q of flowQuestions(agreement).filter((x) => x.type === 'checklist')) {
+    (q.elements ?? []).forEach((element, i) => {
+      answers[`${q.id}.${i}.state`] = states[element.id as AgreementElement] ?? 'covered';
+      answers[`${q.id}.${i}.where`] = `Section ${i + 1}`;
+    });
+  }
+  return answers;
 }
 
 const buttons = (card: ShownCard['card']) => actionsOf(card).map((a) => a.title);
@@ -161,18 +170,19 @@ describe('forms after approval', () => {
 
   it('an agreement checklist is saved, resumed after a restart, and records the gaps on the entry', async () => {
     const first = await rob.say('agreement PR-2026-103');
-    const answers = agreementAnswers({ elementVotingRights: 'partly', elementComplaints: 'not-covered' });
+    const answers = agreementAnswers({ votingRights: 'partly', complaints: 'not-covered' });
     const second = await rob.press(first, 'Next', answersFor(first, answers));
     const saved = await rob.press(second, 'Save and close', answersFor(second, answers));
     expect(textOf(saved.card)).toContain('is saved');
     await bot.restart();
     const resumed = await rob.press(saved, 'Continue');
     expect(textOf(resumed.card)).toContain('What the agreement covers (1 of 4)');
-    expect(inputIdsOf(resumed.card)).toContain('elementAims');
+    expect(inputIdsOf(resumed.card)).toEqual(expect.arrayContaining(['coverage1.0.state', 'coverage1.0.where']));
     // Typing the command again resumes the same response rather than starting another.
     const typed = await rob.say('agreement PR-2026-103');
     expect(textOf(typed.card)).toContain('What the agreement covers (1 of 4)');
     const summary = await walkToSummary(rob, typed, answers);
+    expect(textOf(summary.card)).toContain('Voting rights: Partly covered; Section 5');
     const done = await rob.press(summary, 'Record the checklist');
     expect(textOf(done.card)).toContain('Partly in place');
     const { entry, records } = await stored('e-agree');

@@ -2,6 +2,7 @@ import { openMemoryStores } from '../../src/adapters/memory/memory-stores';
 import { sendApprovalRequests, type NotifyDeps } from '../../src/bot/notifications';
 import { createLogger } from '../../src/logger';
 import type { Delivery, Notifier, SentMessage } from '../../src/ports/notifier';
+import type { Register } from '../../src/ports/register';
 import { loadProposalJourney } from '../../src/questionnaires';
 import { aPartnership } from '../fixtures/builders';
 import { actionsOf } from './chat';
@@ -48,7 +49,7 @@ describe('approval cards sent while the proposal is decided', () => {
     const approvers = Array.from({ length: 20 }, (_, i) => `approver-${i + 1}`);
     const p = await stores.register.create(aPartnership({ id: 'p-fan', approval: { route: { stages: [approvers], selfApprovalAllowed: false }, stage: 1, history: [] } }), 'k-fan');
     let reads = 0;
-    const register = { ...stores.register, get: (id: string) => ((reads += 1), stores.register.get(id)) };
+    const register: Register = Object.assign(Object.create(stores.register), { get: (id: string) => ((reads += 1), stores.register.get(id)) });
     const updated: string[] = [];
     const notifier: Notifier = {
       async send(userId) {

@@ -52,10 +52,24 @@ describe('002 "Partnership Agreements": the gaps of an agreement', () => {
     ['two elements short', { ...all('covered'), agreementType: 'terms-of-reference', elementComplaints: 'partly', elementDisputes: 'not-covered' }, 'partly', 2],
     ['nothing covered', { ...all('not-covered'), agreementType: 'memorandum' }, 'no', AGREEMENT_ELEMENTS.length],
     ['no agreement at all', { ...all('covered'), agreementType: 'none' }, 'no', 0],
-  ])('%s', (_label, answers, state, gaps) => {
+  ])('%s (a response written against version 1: a choice question per element)', (_label, answers, state, gaps) => {
     const result = agreementGaps(answers);
     expect(result.state).toBe(state);
     expect(result.gaps).toHaveLength(gaps);
+  });
+
+  it('reads the elements from the checklist rows of version 2, whichever question holds them', () => {
+    const half = Math.ceil(AGREEMENT_ELEMENTS.length / 2);
+    const rows = (elements: readonly string[]) => JSON.stringify(elements.map((element) => ({ element, state: element === 'complaints' ? 'partly' : 'covered', where: 's.1' })));
+    const answers = { agreementType: 'constitution', coverage1: rows(AGREEMENT_ELEMENTS.slice(0, half)), coverage2: rows(AGREEMENT_ELEMENTS.slice(half)) };
+    expect(agreementGaps(answers)).toMatchObject({ state: 'partly', gaps: ['complaints'] });
+    expect(agreementGaps({ ...answers, coverage2: '[]' }).gaps).toHaveLength(AGREEMENT_ELEMENTS.length - half);
+  });
+
+  it('the shipped checklist names every element once, under its own id', () => {
+    const agreement = loadFlows().get('agreement')!;
+    const named = agreement.questionnaires.flatMap((q) => q.sections.flatMap((s) => s.questions.flatMap((x) => (x.elements ?? []).map((e) => e.id))));
+    expect(named).toEqual([...AGREEMENT_ELEMENTS]);
   });
 });
 

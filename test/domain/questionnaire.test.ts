@@ -557,6 +557,50 @@ describe('rows: repeatable rows of sub-questions', () => {
   });
 });
 
+describe('checklist: a fixed list of elements, each with the same sub-questions', () => {
+  const coverage: Question = {
+    id: 'coverage',
+    label: 'What the agreement covers',
+    type: 'checklist',
+    required: true,
+    elements: [
+      { id: 'aims', title: 'Aims and objectives' },
+      { id: 'membership', title: 'Membership' },
+    ],
+    columns: [
+      { id: 'state', label: 'Covered?', type: 'choice', required: true, choices: [{ value: 'covered', title: 'Covered' }, { value: 'partly', title: 'Partly covered' }] },
+      { id: 'where', label: 'Where', type: 'text', maxLength: 20 },
+    ],
+  };
+  const section: Section = { id: 's', title: 'S', questions: [coverage] };
+
+  it('keeps one row per element, by the element id, from the cells the card sent; a row not sent keeps what was stored', () => {
+    const first = pickSectionAnswers(section, { 'coverage.0.state': 'covered', 'coverage.0.where': 'Part 2' });
+    expect(JSON.parse(first.answers.coverage)).toEqual([{ element: 'aims', state: 'covered', where: 'Part 2' }, { element: 'membership' }]);
+    const second = pickSectionAnswers(section, { 'coverage.1.state': 'partly' }, first.answers);
+    expect(JSON.parse(second.answers.coverage)).toEqual([{ element: 'aims', state: 'covered', where: 'Part 2' }, { element: 'membership', state: 'partly' }]);
+    expect(pickSectionAnswers(section, { 'coverage.1.where': 'x'.repeat(30) }).clipped).toEqual({ 'coverage.1.where': { code: 'clipped', length: 30, limit: 20 } });
+  });
+
+  it('asks every element, each cell under its own input', () => {
+    const stored = (rows: object[]) => ({ coverage: JSON.stringify(rows) });
+    expect(validateSection(section, {})).toEqual({ 'coverage.0.state': { code: 'required' }, 'coverage.1.state': { code: 'required' } });
+    expect(validateSection(section, stored([{ element: 'membership', state: 'nope' }, { element: 'aims', state: 'covered' }]))).toEqual({ 'coverage.1.state': { code: 'choose-option' } });
+  });
+
+  it('reads back one line per element, by its title', () => {
+    expect(displayAnswer(coverage, JSON.stringify([{ element: 'aims', state: 'covered', where: 'Part 2' }, { element: 'membership', state: 'partly' }]))).toBe('Aims and objectives: Covered; Part 2\nMembership: Partly covered');
+  });
+
+  it('refuses a checklist without elements, with an element twice, or elements on another type', () => {
+    const check = (q: unknown) => () => checkQuestionnaire('tiny.json', { id: 'tiny', title: 'Tiny', sections: [{ id: 'only', title: 'Only', questions: [q] }] });
+    expect(check({ ...coverage, elements: [] })).toThrow('$.sections[0].questions[0].elements: a checklist question needs elements');
+    expect(check({ ...coverage, elements: [coverage.elements![0], coverage.elements![0]] })).toThrow('$.sections[0].questions[0].elements[1].id: duplicate element id "aims"');
+    expect(check({ ...coverage, type: 'choice', choices: [{ value: 'a', title: 'A' }], columns: undefined })).toThrow('$.sections[0].questions[0].elements: only a checklist question has elements');
+    expect(check({ ...coverage, columns: [] })).toThrow('a checklist question needs columns');
+  });
+});
+
 describe('people: several people in one answer', () => {
   const panel = { id: 'panel', label: 'Panel', type: 'people' as const, required: true };
   const section = { id: 'only', title: 'Only', questions: [panel] };

@@ -144,6 +144,7 @@ function answerColumn(question: Question, taken: Set<string>): ColumnSpec {
     case 'longtext':
     case 'list':
     case 'rows':
+    case 'checklist':
       return { ...base, kind: 'Note' };
     case 'yesno':
       return { ...base, kind: 'Boolean' };
