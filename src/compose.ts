@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { ConfigRouting } from './adapters/approvals/config-routing';
 import { GraphManagerRouting } from './adapters/approvals/graph-manager-routing';
 import { graphToken } from './adapters/approvals/graph-token';
-import { openAzureStores, tablesOptionsFor } from './adapters/azure-tables';
 import { DirectoryPeople, playgroundUsers } from './adapters/directory/directory-people';
 import { OutboxRegister } from './adapters/outbox';
 import type { OutboxStore } from './adapters/outbox/outbox-store';
@@ -86,7 +85,8 @@ export async function compose(config: Config, options: ComposeOptions): Promise<
     let azureOutbox: OutboxStore | undefined;
     let outboxDrain: OutboxRegister | undefined;
     if (config.stateStore === 'azure') {
-      // Several instances share these tables: no DATA_DIR lock, no SQLite file.
+      // Several instances share these tables: no DATA_DIR lock, no SQLite file. Loaded only here, like SharePoint below.
+      const { openAzureStores, tablesOptionsFor } = await import('./adapters/azure-tables');
       const azure = await openAzureStores(tablesOptionsFor(config.azureStorage!));
       state = azure;
       azureOutbox = azure.outbox;
