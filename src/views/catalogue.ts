@@ -5,6 +5,9 @@ import type { ArrangementKind } from '../domain/screening';
 import { FUNDING_OVER_THRESHOLD, type SignificanceResult } from '../domain/significance';
 import type { Problem } from '../domain/questionnaire';
 import type { CommentProblem } from '../use-cases/decide-proposal';
+import { VIEW_TEXT_EN, type ViewText } from './words-en';
+
+export type { ViewText } from './words-en';
 
 /**
  * The engine's own words, one dictionary per language; a definition's words
@@ -288,6 +291,13 @@ export function cardWords(locale: Locale): CardWords {
   return locale === 'cy' ? { ...CARD_TEXT_EN, ...CARD_TEXT_CY } : CARD_TEXT_EN;
 }
 
+const VIEW_TEXT_CY: Partial<ViewText> = {};
+
+/** The views' words (words-en.ts), in the locale's language where there is one, else English, key by key. */
+export function viewText(locale: Locale): ViewText {
+  return locale === 'cy' ? { ...VIEW_TEXT_EN, ...VIEW_TEXT_CY } : VIEW_TEXT_EN;
+}
+
 /** `Step 2 of 11`. */
 export function stepText(locale: Locale, number: number, total: number): string {
   return locale === 'cy' ? `Cam ${number} o ${total}` : `Step ${number} of ${total}`;
@@ -344,9 +354,10 @@ export function problemText(locale: Locale, problem: Problem | undefined): strin
   return say(problem);
 }
 
-/** Which problem codes have no Welsh yet (listed by a test, so the gap is visible). */
+/** Which problem codes, card words and view words have no Welsh yet (listed by a test, so the gap is visible). */
 export function untranslated(): string[] {
   const problems = (Object.keys(EN.problem) as Problem['code'][]).filter((code) => CY.problem[code] === undefined);
   const cardText = (Object.keys(CARD_TEXT_EN) as (keyof CardWords)[]).filter((key) => CARD_TEXT_CY[key] === undefined).map((key) => `card:${key}`);
-  return [...problems, ...cardText];
+  const viewKeys = (Object.keys(VIEW_TEXT_EN) as (keyof ViewText)[]).filter((key) => VIEW_TEXT_CY[key] === undefined).map((key) => `view:${key}`);
+  return [...problems, ...cardText, ...viewKeys];
 }
