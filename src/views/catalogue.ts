@@ -23,6 +23,8 @@ interface Phrases {
   /** Said when something failed unexpectedly; the card is left as it was, answers and all. */
   readonly tryAgain: string;
   readonly buttonRetired: string;
+  /** Under the help card, when a typed message is not a command. */
+  readonly notRecognised: string;
   readonly proposalDecided: string;
   readonly changeDecided: string;
   readonly commentRequired: (decision: 'reject' | 'request-changes') => string;
@@ -69,6 +71,7 @@ const EN: Words = {
   say: {
     tryAgain: 'Sorry, I could not do that just now. Nothing you entered is lost: your answers are still on the card, so please try again in a minute.',
     buttonRetired: 'That button is no longer in use.',
+    notRecognised: 'I did not recognise that. Choose a button, or type one of the commands above.',
     proposalDecided: 'Your proposal has been decided',
     changeDecided: 'Your change has been decided',
     commentRequired: (decision) => (decision === 'reject' ? 'Please say why it is rejected.' : 'Please say what needs to change.'),
