@@ -124,7 +124,7 @@ export function createBot(deps: BotDeps): Application<TurnState> {
     const botId = context.activity.recipient?.id;
     const people = (context.activity.membersAdded ?? []).filter((m) => m.id !== botId);
     const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === botId);
-    if (people.length > 0 || botAdded) await context.sendActivity(cardActivity(renderWelcome({ help: false })));
+    if (people.length > 0 || botAdded) await context.sendActivity(cardActivity(renderWelcome({ help: false, locale: localeOf(context.activity.locale) })));
   });
 
   app.activity(ActivityTypes.Message, async (context) => {
@@ -136,8 +136,9 @@ export function createBot(deps: BotDeps): Application<TurnState> {
       return;
     }
     if (!command) {
-      const note = firstContact.get(context) ? '' : 'I did not recognise that. Choose a button, or type one of the commands above.';
-      await context.sendActivity(cardActivity(renderWelcome({ help: !firstContact.get(context), note })));
+      const locale = localeOf(context.activity.locale);
+      const note = firstContact.get(context) ? '' : say(locale, 'notRecognised');
+      await context.sendActivity(cardActivity(renderWelcome({ help: !firstContact.get(context), note, locale })));
       return;
     }
     const reply = await runAction(deps, context, actionHandlers[command], {});
@@ -152,7 +153,8 @@ export function createBot(deps: BotDeps): Application<TurnState> {
   }
   // An unknown verb (an old card, a forged one) gets help, not silence or an error.
   app.adaptiveCards.actionExecute(/.*/, async (context) => {
-    await answerInvoke(context, renderWelcome({ help: true, note: say(localeOf(context.activity.locale), 'buttonRetired') }));
+    const locale = localeOf(context.activity.locale);
+    await answerInvoke(context, renderWelcome({ help: true, note: say(locale, 'buttonRetired'), locale }));
     return '';
   });
 

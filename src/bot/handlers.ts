@@ -75,11 +75,11 @@ export function viewOf(deps: HandlerDeps, result: JourneyResult, locale: Locale 
     case 'step':
       return renderJourneyStep(deps.journey, result.draft, { errors: result.errors, notice: result.notice, locale });
     case 'saved':
-      return renderSaved(result.draft);
+      return renderSaved(result.draft, locale);
     case 'submitted':
-      return renderSubmitted(result.partnership);
+      return renderSubmitted(result.partnership, locale);
     case 'refused':
-      return renderRefusal(result.code);
+      return renderRefusal(result.code, locale);
   }
 }
 
@@ -94,7 +94,7 @@ async function isForm(deps: HandlerDeps, draftId: string): Promise<boolean> {
 function move(kind: Move): ActionHandler {
   return async (deps, { person, locale }, data) => {
     const ref = cardRef(data);
-    if (!ref) return renderRefusal('DRAFT_NOT_FOUND');
+    if (!ref) return renderRefusal('DRAFT_NOT_FOUND', locale);
     if (await isForm(deps, ref.draftId)) {
       const form = await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data);
       if (form.kind === 'completed' && form.completed.notices.length > 0) await enqueueWork(deps, formNoticesJob(form.completed));
@@ -116,108 +116,108 @@ async function emailsOf(deps: HandlerDeps, person: Person): Promise<string[]> {
  * people concerned (proposer, approvers, register owners), buttons only for
  * someone who may decide.
  */
-async function approvalFor(deps: HandlerDeps, person: Person, proposalId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
+async function approvalFor(deps: HandlerDeps, person: Person, locale: Locale, proposalId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
   const p = await deps.register.get(proposalId);
-  if (!p) return renderRefusal('PROPOSAL_NOT_FOUND');
+  if (!p) return renderRefusal('PROPOSAL_NOT_FOUND', locale);
   const emails = await emailsOf(deps, person);
   if (!mayView(p, person, emails, deps.registerOwners)) {
     deps.logger.warn({ personId: person.id, proposalId }, 'proposal view refused: not its proposer, an approver or a register owner');
-    return renderRefusal('NO_ACCESS');
+    return renderRefusal('NO_ACCESS', locale);
   }
   const canDecide = mayDecide(p, person, emails, deps.policy);
-  return renderApproval(deps.journey, p, { canDecide, isProposer: samePerson(p.proposer.id, person.id), ...extra }, await refreshListFor(deps, p));
+  return renderApproval(deps.journey, p, { canDecide, isProposer: samePerson(p.proposer.id, person.id), ...extra }, await refreshListFor(deps, p), locale);
 }
 
 function decide(decision: Decision): ActionHandler {
   return async (deps, { person, replyToId, locale }, data) => {
     const proposalId = proposalIdOf(data);
-    if (!proposalId) return renderRefusal('PROPOSAL_NOT_FOUND');
+    if (!proposalId) return renderRefusal('PROPOSAL_NOT_FOUND', locale);
     const comment = textOf(data.comment);
     const result = await decideProposal(deps, person, { proposalId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
         await enqueueWork(deps, ...(result.nextStage ? [approvalRequestsJob(result.partnership)] : []), decisionJob(result.partnership, result.nextStage, replyToId));
-        return approvalFor(deps, person, proposalId);
+        return approvalFor(deps, person, locale, proposalId);
       case 'already-decided': {
         const last = result.partnership.approval?.last;
-        return approvalFor(deps, person, proposalId, { notice: last ? say(locale, 'alreadyDecided')(describeDecision(last).replace(/^./, (c) => c.toLowerCase())) : MESSAGE.ALREADY_SUBMITTED.text });
+        return approvalFor(deps, person, locale, proposalId, { notice: last ? say(locale, 'alreadyDecided')(describeDecision(last, locale).replace(/^./, (c) => c.toLowerCase())) : MESSAGE.ALREADY_SUBMITTED.text });
       }
       case 'stage-moved-on':
-        return approvalFor(deps, person, proposalId, { notice: MESSAGE.STAGE_MOVED_ON.text });
+        return approvalFor(deps, person, locale, proposalId, { notice: MESSAGE.STAGE_MOVED_ON.text });
       case 'invalid':
-        return approvalFor(deps, person, proposalId, { comment, error: commentProblemText(locale, result.problem) });
+        return approvalFor(deps, person, locale, proposalId, { comment, error: commentProblemText(locale, result.problem) });
       case 'refused':
         if (result.code === 'RECORD_TAMPERED' && result.partnership) {
           deps.logger.error({ proposalId, personId: person.id }, 'decision refused: the register item failed its integrity check');
           await enqueueWork(deps, tamperedJob(result.partnership));
-          return renderRefusal('RECORD_TAMPERED');
+          return renderRefusal('RECORD_TAMPERED', locale);
         }
-        return result.partnership ? approvalFor(deps, person, proposalId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
+        return result.partnership ? approvalFor(deps, person, locale, proposalId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code, locale);
     }
   };
 }
 
 /** The change card as this person should see it now: for the people concerned only, buttons only for someone who may decide. */
-async function changeFor(deps: HandlerDeps, person: Person, entryId: string, changeId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
+async function changeFor(deps: HandlerDeps, person: Person, locale: Locale, entryId: string, changeId: string, extra: { notice?: string; comment?: string; error?: string } = {}): Promise<Card> {
   const entry = await deps.register.get(entryId);
   const change = entry ? changeOn(entry, changeId) : undefined;
-  if (!entry || !change) return renderRefusal('ENTRY_NOT_FOUND');
+  if (!entry || !change) return renderRefusal('ENTRY_NOT_FOUND', locale);
   const emails = await emailsOf(deps, person);
   const concerned = mayView({ proposer: change.by, approval: change.approval, tampered: entry.tampered }, person, emails, deps.registerOwners) || roleOn(entry, person, emails, deps.registerOwners) !== undefined;
   if (!concerned) {
     deps.logger.warn({ personId: person.id, entryId }, 'change view refused: not concerned by it');
-    return renderRefusal('NO_ACCESS');
+    return renderRefusal('NO_ACCESS', locale);
   }
   const canDecide = entry.pendingChange?.id === changeId && mayDecide({ proposer: change.by, approval: change.approval, tampered: entry.tampered }, person, emails, deps.policy);
-  return renderChangeApproval(entry, change, { canDecide, ...extra });
+  return renderChangeApproval(entry, change, { canDecide, ...extra }, [], locale);
 }
 
 function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
   return async (deps, { person, replyToId, locale }, data) => {
     const entryId = textOf(data.entryId).slice(0, 100);
     const changeId = textOf(data.changeId).slice(0, 100);
-    if (!entryId || !changeId) return renderRefusal('ENTRY_NOT_FOUND');
+    if (!entryId || !changeId) return renderRefusal('ENTRY_NOT_FOUND', locale);
     const comment = textOf(data.comment);
     const result = await decideChange(deps, person, { entryId, changeId, decision, comment, stage: stageOf(data) }, await emailsOf(deps, person));
     switch (result.kind) {
       case 'decided':
         await enqueueWork(deps, changeDecisionJob(result.entry, result.change, replyToId));
-        return changeFor(deps, person, entryId, changeId);
+        return changeFor(deps, person, locale, entryId, changeId);
       case 'already-decided': {
         const last = result.change?.decided;
-        return changeFor(deps, person, entryId, changeId, { notice: last ? say(locale, 'alreadyDecided')(describeDecision(last).replace(/^./, (c) => c.toLowerCase())) : MESSAGE.ALREADY_SUBMITTED.text });
+        return changeFor(deps, person, locale, entryId, changeId, { notice: last ? say(locale, 'alreadyDecided')(describeDecision(last, locale).replace(/^./, (c) => c.toLowerCase())) : MESSAGE.ALREADY_SUBMITTED.text });
       }
       case 'invalid':
-        return changeFor(deps, person, entryId, changeId, { comment, error: commentProblemText(locale, result.problem) });
+        return changeFor(deps, person, locale, entryId, changeId, { comment, error: commentProblemText(locale, result.problem) });
       case 'refused':
-        return result.entry ? changeFor(deps, person, entryId, changeId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code);
+        return result.entry ? changeFor(deps, person, locale, entryId, changeId, { notice: MESSAGE[result.code].text }) : renderRefusal(result.code, locale);
     }
   };
 }
 
 const startJourney: ActionHandler = async (deps, { person, locale }) => viewOf(deps, await startDraft(deps, person), locale);
 
-const showApproval: ActionHandler = async (deps, { person }, data) => {
+const showApproval: ActionHandler = async (deps, { person, locale }, data) => {
   const proposalId = proposalIdOf(data);
-  return proposalId ? approvalFor(deps, person, proposalId) : renderRefusal('PROPOSAL_NOT_FOUND');
+  return proposalId ? approvalFor(deps, person, locale, proposalId) : renderRefusal('PROPOSAL_NOT_FOUND', locale);
 };
 
 export const actionHandlers = {
   register: startJourney,
   // "Is it a partnership?" is the same journey: it starts with the screening.
   check: startJourney,
-  mine: async (deps, { person }) => {
+  mine: async (deps, { person, locale }) => {
     const mine = await listMine(deps, person);
     // The entries a person carries come from a register-wide query: during an outage the rest is still shown.
     const entries = await entriesOf(deps, person, await emailsOf(deps, person)).catch((err: unknown) => {
       deps.logger.warn({ err }, 'the entries this person carries could not be listed');
       return undefined;
     });
-    return renderMyPartnerships(deps.journey, mine, { flows: deps.flows, entries: entries ?? [], unavailable: entries === undefined });
+    return renderMyPartnerships(deps.journey, mine, { flows: deps.flows, entries: entries ?? [], unavailable: entries === undefined }, locale);
   },
-  due: async (deps, { person }) => renderDue(await whatsDue(deps, person, await emailsOf(deps, person))),
-  pending: async (deps, { person }) => renderPendingApprovals(await pendingFor(deps, person, await emailsOf(deps, person))),
-  help: async () => renderWelcome({ help: true }),
+  due: async (deps, { person, locale }) => renderDue(await whatsDue(deps, person, await emailsOf(deps, person)), locale),
+  pending: async (deps, { person, locale }) => renderPendingApprovals(await pendingFor(deps, person, await emailsOf(deps, person)), locale),
+  help: async (_deps, { locale }) => renderWelcome({ help: true, locale }),
   next: move('next'),
   back: move('back'),
   save: move('save'),
@@ -231,42 +231,43 @@ export const actionHandlers = {
   edit: async (deps, { person, locale }, data) => {
     const ref = cardRef(data);
     const target = targetOf(data);
-    if (!ref || !target) return renderRefusal('DRAFT_NOT_FOUND');
+    if (!ref || !target) return renderRefusal('DRAFT_NOT_FOUND', locale);
     if (await isForm(deps, ref.draftId)) return renderFormResult(await editFormSection(deps, person, ref, target), locale);
     return viewOf(deps, await editSection(deps, person, ref, target), locale);
   },
   resume: async (deps, { person, locale }, data) => {
     const draftId = draftIdOf(data);
-    if (!draftId) return renderRefusal('DRAFT_NOT_FOUND');
+    if (!draftId) return renderRefusal('DRAFT_NOT_FOUND', locale);
     const draft = await deps.drafts.get(draftId);
     if (draft?.flowId && draft.flowId !== 'proposal') return renderFormResult(await resumeForm(deps, person, draft), locale);
     return viewOf(deps, await resumeDraft(deps, person, draftId), locale);
   },
   approveChange: decideChangeHandler('approve'),
   rejectChange: decideChangeHandler('reject'),
-  openChange: async (deps, { person }, data) => changeFor(deps, person, textOf(data.entryId).slice(0, 100), textOf(data.changeId).slice(0, 100)),
+  openChange: async (deps, { person, locale }, data) => changeFor(deps, person, locale, textOf(data.entryId).slice(0, 100), textOf(data.changeId).slice(0, 100)),
   startForm: async (deps, { person, locale }, data) => {
     const flowId = textOf(data.flowId).slice(0, 40);
     const entryId = textOf(data.entryId).slice(0, 100);
-    if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND');
+    if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND', locale);
     return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId), locale);
   },
-  snooze: async (deps, { person }, data) => {
+  snooze: async (deps, { person, locale }, data) => {
     const request = { entryId: textOf(data.entryId).slice(0, 100), kind: textOf(data.kind).slice(0, 20), due: textOf(data.due).slice(0, 10) };
-    return renderSnoozed(await snoozeReminder({ register: deps.register, jobs: deps.jobs, settings: deps.reminders }, person, request, deps.clock.now()));
+    return renderSnoozed(await snoozeReminder({ register: deps.register, jobs: deps.jobs, settings: deps.reminders }, person, request, deps.clock.now()), locale);
   },
 } satisfies Record<string, ActionHandler>;
 
 /** Runs an action for the person on the activity; a failure is logged and answered with a message, never a stack trace. */
 export async function runAction(deps: HandlerDeps, context: TurnContext, handler: ActionHandler, data: unknown): Promise<Card | string> {
   const person = personOf(context.activity, deps.strictIdentity);
-  if (!person) return renderRefusal('DRAFT_NOT_FOUND');
+  const locale = localeOf(context.activity.locale);
+  if (!person) return renderRefusal('DRAFT_NOT_FOUND', locale);
   const safeData: ActionData = data && typeof data === 'object' && !Array.isArray(data) ? (cleanData(data) as ActionData) : {};
   try {
-    return await handler(deps, { person, replyToId: context.activity.replyToId, locale: localeOf(context.activity.locale) }, safeData);
+    return await handler(deps, { person, replyToId: context.activity.replyToId, locale }, safeData);
   } catch (err) {
     deps.logger.error({ err, activityId: context.activity.id, verb: (context.activity.value as { action?: { verb?: unknown } })?.action?.verb }, 'card action failed');
-    return say(localeOf(context.activity.locale), 'tryAgain');
+    return say(locale, 'tryAgain');
   }
 }
 

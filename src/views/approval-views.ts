@@ -1,5 +1,5 @@
 import type { DecisionRecord } from '../domain/approval';
-import { routeNoteText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, type Locale } from './catalogue';
+import { routeNoteText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, viewText, type Locale } from './catalogue';
 import type { Journey } from '../domain/journey';
 import { displayAnswer, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Partnership } from '../domain/records';
@@ -28,20 +28,22 @@ function clip(text: string): string {
 
 export function describeDecision(record: DecisionRecord, locale: Locale = 'en'): string {
   const decided = say(locale, 'decided')(record.decision);
-  return `${decided[0].toUpperCase()}${decided.slice(1)} by ${record.by.name} on ${formatDate(record.at)}`;
+  return viewText(locale).decidedBy(`${decided[0].toUpperCase()}${decided.slice(1)}`, record.by.name, formatDate(record.at));
 }
 
-function statusOf(p: Partnership): { text: string; tone: string } {
+function statusOf(p: Partnership, locale: Locale): { text: string; tone: string } {
+  const w = viewText(locale);
   const last = p.approval?.last;
+  const described = last ? describeDecision(last, locale) : undefined;
   switch (p.status) {
     case 'proposed':
-      return { text: last ? `Stage 1 approved; waiting for the second stage (${describeDecision(last)})` : 'Waiting for a decision', tone: 'emphasis' };
+      return { text: described ? w.firstStageApproved(described) : w.waitingForDecision, tone: 'emphasis' };
     case 'active':
-      return { text: last ? `${describeDecision(last)}. Reference ${p.reference ?? ''}` : 'Active', tone: 'good' };
+      return { text: described ? w.approvedWithReference(described, p.reference ?? '') : w.active, tone: 'good' };
     case 'rejected':
-      return { text: last ? describeDecision(last) : 'Rejected', tone: 'attention' };
+      return { text: described ?? w.rejected, tone: 'attention' };
     case 'changes-requested':
-      return { text: last ? describeDecision(last) : 'Sent back for changes', tone: 'warning' };
+      return { text: described ?? w.sentBack, tone: 'warning' };
     default:
       return { text: STATUS_LABEL[p.status], tone: 'default' };
   }
@@ -52,51 +54,53 @@ export function refreshIdsFor(approverIds: readonly string[], channelIds: Readon
   return approverIds.map((id) => channelIds.get(id) ?? (/^[0-9a-f-]{36}$/i.test(id) ? `8:orgid:${id}` : id)).slice(0, MAX_REFRESH_USERS);
 }
 
-export function renderApproval(journey: Journey, p: Partnership, viewer: ApprovalViewer, refreshUserIds: readonly string[]): Card {
+export function renderApproval(journey: Journey, p: Partnership, viewer: ApprovalViewer, refreshUserIds: readonly string[], locale: Locale = 'en'): Card {
+  const w = viewText(locale);
   const questions = new Map<string, Question>(journey.registration.sections.flatMap((s) => s.questions.map((q) => [q.id, q] as const)));
-  const status = statusOf(p);
+  const status = statusOf(p, locale);
   const pending = p.status === 'proposed';
   const stages = p.approval?.route.stages.length ?? 1;
   return expandCard('approval', {
-    heading: viewer.notice ?? (pending ? 'Proposal for approval' : 'Proposal decided'),
+    heading: viewer.notice ?? (pending ? w.proposalForApproval : w.proposalDecided),
     name: p.name,
     proposalId: p.id,
     draftId: p.draftId,
     statusText: status.text,
     statusTone: status.tone,
     decisionComment: p.approval?.last?.comment ?? '',
-    note: [routeNoteText(p.approval?.route), isPendingSync(p) ? say('en', 'pendingSyncOnCard') : ''].filter((n) => n !== '').join(' '),
+    note: [routeNoteText(p.approval?.route, locale), isPendingSync(p) ? say(locale, 'pendingSyncOnCard') : ''].filter((n) => n !== '').join(' '),
     proposer: p.proposer.name,
     submitted: formatDate(p.submittedAt),
     category: displayAnswer(questions.get('category')!, p.category) || p.category,
-    stage: `${Math.min(p.approval?.stage ?? 1, stages)} of ${stages}`,
+    stage: w.stageOf(Math.min(p.approval?.stage ?? 1, stages), stages),
     stageNumber: p.approval?.stage ?? 1,
-    reference: p.reference ?? 'Given on approval',
-    screening: { partnership: 'a partnership', possible: 'possibly a partnership (your judgement is needed)', 'not-a-partnership': 'not a partnership' }[p.screening.outcome],
+    reference: p.reference ?? w.givenOnApproval,
+    screening: w.screeningForApprover[p.screening.outcome],
     screeningReasons: p.screening.reasons.map(screeningReasonText),
-    significance: p.significant ? 'yes' : 'no',
+    significance: p.significant ? w.yesLower : w.noLower,
     significanceReasons: significanceReasonTexts(journey, p.significance),
     answers: KEY_QUESTIONS.filter((id) => questions.has(id) && (p.answers[id] ?? '') !== '').map((id) => ({
       label: questions.get(id)!.label,
       value: clip(displayAnswer(questions.get(id)!, p.answers[id], p.people)),
     })),
-    history: (p.approval?.history ?? []).map((r) => clip(`${describeDecision(r)}${r.comment ? `: ${r.comment}` : ''}`)),
+    history: (p.approval?.history ?? []).map((r) => clip(`${describeDecision(r, locale)}${r.comment ? `: ${r.comment}` : ''}`)),
     canDecide: pending && viewer.canDecide,
     canContinueDraft: p.status === 'changes-requested' && viewer.isProposer === true,
     comment: viewer.comment ?? '',
     error: viewer.error ?? '',
     refreshUserIds: pending ? refreshUserIds : [],
-  });
+  }, locale);
 }
 
-export function renderPendingApprovals(items: readonly Partnership[]): Card {
+export function renderPendingApprovals(items: readonly Partnership[], locale: Locale = 'en'): Card {
+  const w = viewText(locale);
   const shown = items.slice(0, 20);
   return expandCard('pending-approvals', {
     items: shown.map((p) => ({
       id: p.id,
       name: p.name,
-      detail: `From ${p.proposer.name}, submitted ${formatDate(p.submittedAt)}${p.significant ? ' - significant' : ''}`,
+      detail: w.pendingDetail(p.proposer.name, formatDate(p.submittedAt), p.significant),
     })),
-    more: items.length > shown.length ? `${items.length - shown.length} more are waiting.` : '',
-  });
+    more: items.length > shown.length ? w.moreWaiting(items.length - shown.length) : '',
+  }, locale);
 }

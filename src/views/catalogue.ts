@@ -5,6 +5,9 @@ import type { ArrangementKind } from '../domain/screening';
 import { FUNDING_OVER_THRESHOLD, type SignificanceResult } from '../domain/significance';
 import type { Problem } from '../domain/questionnaire';
 import type { CommentProblem } from '../use-cases/decide-proposal';
+import { VIEW_TEXT_EN, type ViewText } from './words-en';
+
+export type { ViewText } from './words-en';
 
 /**
  * The engine's own words, one dictionary per language; a definition's words
@@ -20,6 +23,8 @@ interface Phrases {
   /** Said when something failed unexpectedly; the card is left as it was, answers and all. */
   readonly tryAgain: string;
   readonly buttonRetired: string;
+  /** Under the help card, when a typed message is not a command. */
+  readonly notRecognised: string;
   readonly proposalDecided: string;
   readonly changeDecided: string;
   readonly commentRequired: (decision: 'reject' | 'request-changes') => string;
@@ -66,6 +71,7 @@ const EN: Words = {
   say: {
     tryAgain: 'Sorry, I could not do that just now. Nothing you entered is lost: your answers are still on the card, so please try again in a minute.',
     buttonRetired: 'That button is no longer in use.',
+    notRecognised: 'I did not recognise that. Choose a button, or type one of the commands above.',
     proposalDecided: 'Your proposal has been decided',
     changeDecided: 'Your change has been decided',
     commentRequired: (decision) => (decision === 'reject' ? 'Please say why it is rejected.' : 'Please say what needs to change.'),
@@ -288,6 +294,13 @@ export function cardWords(locale: Locale): CardWords {
   return locale === 'cy' ? { ...CARD_TEXT_EN, ...CARD_TEXT_CY } : CARD_TEXT_EN;
 }
 
+const VIEW_TEXT_CY: Partial<ViewText> = {};
+
+/** The views' words (words-en.ts), in the locale's language where there is one, else English, key by key. */
+export function viewText(locale: Locale): ViewText {
+  return locale === 'cy' ? { ...VIEW_TEXT_EN, ...VIEW_TEXT_CY } : VIEW_TEXT_EN;
+}
+
 /** `Step 2 of 11`. */
 export function stepText(locale: Locale, number: number, total: number): string {
   return locale === 'cy' ? `Cam ${number} o ${total}` : `Step ${number} of ${total}`;
@@ -344,9 +357,10 @@ export function problemText(locale: Locale, problem: Problem | undefined): strin
   return say(problem);
 }
 
-/** Which problem codes have no Welsh yet (listed by a test, so the gap is visible). */
+/** Which problem codes, card words and view words have no Welsh yet (listed by a test, so the gap is visible). */
 export function untranslated(): string[] {
   const problems = (Object.keys(EN.problem) as Problem['code'][]).filter((code) => CY.problem[code] === undefined);
   const cardText = (Object.keys(CARD_TEXT_EN) as (keyof CardWords)[]).filter((key) => CARD_TEXT_CY[key] === undefined).map((key) => `card:${key}`);
-  return [...problems, ...cardText];
+  const viewKeys = (Object.keys(VIEW_TEXT_EN) as (keyof ViewText)[]).filter((key) => VIEW_TEXT_CY[key] === undefined).map((key) => `view:${key}`);
+  return [...problems, ...cardText, ...viewKeys];
 }

@@ -1,22 +1,15 @@
 import type { ChangeProposal, ChangeableField } from '../domain/change';
 import type { Partnership } from '../domain/records';
 import { describeDecision } from './approval-views';
+import { viewText, type Locale } from './catalogue';
 import { formatDate } from './journey-views';
 import { expandCard, type Card } from './templates';
 
-const FIELD_LABEL: Readonly<Record<ChangeableField, string>> = {
-  financialContribution: 'Our financial contribution, per year',
-  aims: 'Aims and main purpose',
-  partnerOrganisations: 'Partner organisations',
-  leadOfficer: 'Lead officer',
-  meetingLocation: 'Where it meets',
-  proposedEndDate: 'Proposed end date',
-};
 const VALUE_LIMIT = 600;
 const MAX_REFRESH_USERS = 60;
 
-function shown(field: ChangeableField, value: string): string {
-  if (value.trim() === '') return 'Not given';
+function shown(field: ChangeableField, value: string, locale: Locale): string {
+  if (value.trim() === '') return viewText(locale).notGiven;
   if (field === 'financialContribution' && Number.isFinite(Number(value.replace(/,/g, '')))) return `£${Number(value.replace(/,/g, '')).toLocaleString('en-GB', { maximumFractionDigits: 2 })}`;
   if (field === 'proposedEndDate') return formatDate(value);
   const text = value.replace(/\r?\n/g, '; ');
@@ -31,28 +24,29 @@ export interface ChangeViewer {
 }
 
 /** The change card: each old and new value, the reason, and the buttons for someone who may decide now. */
-export function renderChangeApproval(entry: Partnership, change: ChangeProposal, viewer: ChangeViewer, refreshUserIds: readonly string[] = []): Card {
+export function renderChangeApproval(entry: Partnership, change: ChangeProposal, viewer: ChangeViewer, refreshUserIds: readonly string[] = [], locale: Locale = 'en'): Card {
+  const w = viewText(locale);
   const pending = change.decided === undefined && entry.pendingChange?.id === change.id;
   const last = change.decided ?? change.approval.last;
   const stages = change.approval.route.stages.length;
   return expandCard('change-approval', {
-    heading: viewer.notice ?? (pending ? 'A change for approval' : 'Change decided'),
+    heading: viewer.notice ?? (pending ? w.changeForApproval : w.changeDecided),
     name: entry.name,
     entryId: entry.id,
     changeId: change.id,
     reference: entry.reference ?? '',
     proposer: change.by.name,
     proposedOn: formatDate(change.at),
-    stage: `${Math.min(change.approval.stage, stages)} of ${stages}`,
+    stage: w.stageOf(Math.min(change.approval.stage, stages), stages),
     stageNumber: change.approval.stage,
     reason: change.reason,
-    statusText: pending ? (last ? `Waiting for the next stage (${describeDecision(last)})` : 'Waiting for a decision') : last ? describeDecision(last) : 'Decided',
+    statusText: pending ? (last ? w.waitingForNextStage(describeDecision(last, locale)) : w.waitingForDecision) : last ? describeDecision(last, locale) : w.decided,
     statusTone: pending ? 'emphasis' : change.decided?.decision === 'approve' ? 'good' : 'attention',
     decisionComment: change.decided?.comment ?? '',
-    changes: change.changes.map((c) => ({ label: FIELD_LABEL[c.field], before: shown(c.field, c.before), after: shown(c.field, c.after) })),
+    changes: change.changes.map((c) => ({ label: w.changeField[c.field], before: shown(c.field, c.before, locale), after: shown(c.field, c.after, locale) })),
     canDecide: pending && viewer.canDecide,
     comment: viewer.comment ?? '',
     error: viewer.error ?? '',
     refreshUserIds: pending ? refreshUserIds.slice(0, MAX_REFRESH_USERS) : [],
-  });
+  }, locale);
 }

@@ -5,7 +5,7 @@ import { cellId, choicesOf, displayAnswer, hasRows, splitPeople, isShown, maxLen
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { MESSAGE } from './messages';
-import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, stepText, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, stepText, viewText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
@@ -30,9 +30,9 @@ function clip(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 
-export function draftTitle(draft: Draft): string {
+export function draftTitle(draft: Draft, locale: Locale = 'en'): string {
   const name = (draft.answers.name ?? '').trim();
-  return name ? clip(name, 150) : `Untitled partnership (started ${formatDate(draft.createdAt)})`;
+  return name ? clip(name, 150) : viewText(locale).untitledDraft(formatDate(draft.createdAt));
 }
 
 interface StepOptions {
@@ -41,14 +41,14 @@ interface StepOptions {
   readonly locale?: Locale;
 }
 
-function common(journey: Journey, draft: Draft, step: JourneyStep, notice?: ErrorCode) {
+function common(journey: Journey, draft: Draft, step: JourneyStep, notice: ErrorCode | undefined, locale: Locale) {
   const progress = progressOf(journey, step.key, draft.answers);
   const title = draft.answers.name ? `${journey.registration.title}: ${clip(draft.answers.name, 80)}` : journey.registration.title;
   return {
     journeyTitle: title,
     stepNumber: progress.number,
     stepTotal: progress.total,
-    stepText: stepText('en', progress.number, progress.total),
+    stepText: stepText(locale, progress.number, progress.total),
     notice: notice ? MESSAGE[notice].text : '',
     draftId: draft.id,
     version: draft.version,
@@ -85,11 +85,12 @@ function rowViews(q: Question, draft: Draft, errors: FieldErrors, locale: Locale
 }
 
 export function questionView(q: Question, draft: Draft, errors: FieldErrors, locale: Locale = 'en'): QuestionView {
-  const conditional = q.showIf ? ` (only if ${q.showIf.in ? `scored ${q.showIf.in.join(' or ')}` : q.showIf.equals})` : '';
+  const w = viewText(locale);
+  const conditional = q.showIf ? w.onlyIf(q.showIf.in ? w.scored(q.showIf.in) : String(q.showIf.equals)) : '';
   return {
     id: q.id,
     kind: q.type === 'list' ? 'longtext' : q.type === 'checklist' ? 'rows' : q.type,
-    label: `${q.label}${q.required && !q.showIf ? ' (required)' : conditional}`,
+    label: `${q.label}${q.required && !q.showIf ? w.requiredMark : conditional}`,
     value: draft.answers[q.id] ?? '',
     maxLength: maxLengthOf(q),
     placeholder: q.placeholder ?? '',
@@ -119,7 +120,9 @@ interface QuestionView {
 
 export function renderJourneyStep(journey: Journey, draft: Draft, options: StepOptions = {}): Card {
   const step = stepAt(journey, draft.step);
-  const base = common(journey, draft, step, options.notice);
+  const locale = options.locale ?? 'en';
+  const w = viewText(locale);
+  const base = common(journey, draft, step, options.notice, locale);
   if (step.kind === 'questions') {
     const errors = options.errors ?? {};
     const isLastRegistration = step.questionnaire === journey.registration && nextStep(journey, step.key, draft.answers).key === 'summary';
@@ -131,120 +134,102 @@ export function renderJourneyStep(journey: Journey, draft: Draft, options: StepO
       changesRequested: draft.changesRequested ?? '',
       questions: step.section.questions.map((q) => questionView(q, draft, errors, options.locale)),
       canGoBack: base.stepNumber > 1,
-      nextTitle: draft.returnToSummary || isLastRegistration ? 'Review answers' : 'Next',
-    });
+      nextTitle: draft.returnToSummary || isLastRegistration ? w.reviewAnswers : w.next,
+    }, locale);
   }
-  if (step.key === 'summary') return renderSummary(journey, draft, base);
-  return renderOutcome(journey, draft, step.key, base);
+  if (step.key === 'summary') return renderSummary(journey, draft, base, locale);
+  return renderOutcome(journey, draft, step.key, base, locale);
 }
 
-function renderOutcome(journey: Journey, draft: Draft, key: string, base: ReturnType<typeof common>): Card {
+const OUTCOME_TONE = { statutory: 'good', partnership: 'good', possible: 'warning', 'not-a-partnership': 'attention' } as const;
+
+function renderOutcome(journey: Journey, draft: Draft, key: string, base: ReturnType<typeof common>, locale: Locale): Card {
+  const w = viewText(locale);
   if (key === 'screening-outcome') {
     const result = draft.screening;
     const outcome = result?.outcome ?? 'not-a-partnership';
-    const text = {
-      partnership: result?.statutory
-        ? { heading: 'Yes: this is a statutory partnership', tone: 'good', explanation: 'Register it in the statutory category. Continue to check whether it is significant, then register it.' }
-        : { heading: 'Yes: this is a partnership', tone: 'good', explanation: 'It meets every partnership criterion. Continue to check whether it is significant, then register it.' },
-      possible: { heading: 'It might be a partnership', tone: 'warning', explanation: 'You can register it; the approver will judge whether it should be on the register.' },
-      'not-a-partnership': { heading: 'This is not a partnership', tone: 'attention', explanation: 'It will not be entered on the register. Your answers and this decision have been kept.' },
-    }[outcome];
+    const shown = outcome === 'partnership' && result?.statutory ? 'statutory' : outcome;
     const instead = result?.instead ? ARRANGEMENT_LABEL[result.instead] : undefined;
     return expandCard('outcome', {
       ...base,
       journeyTitle: journey.screening.title,
-      ...text,
+      ...w.screeningOutcome[shown],
+      tone: OUTCOME_TONE[shown],
       reasons: (result?.reasons ?? []).map(screeningReasonText),
-      instead: instead ? `It is ${instead.what}. ${instead.where}` : '',
+      instead: instead ? w.instead(instead.what, instead.where) : '',
       canContinue: outcome !== 'not-a-partnership',
-    });
+    }, locale);
   }
   const result = draft.significance;
   return expandCard('outcome', {
     ...base,
     journeyTitle: journey.significance.title,
-    heading: result?.significant ? 'This is a significant partnership' : 'This is not a significant partnership',
+    heading: result?.significant ? w.significantHeading : w.notSignificantHeading,
     tone: result?.significant ? 'warning' : 'good',
-    explanation: result?.significant
-      ? 'Significant partnerships need a risk assessment and may go through a second approval stage. Continue to register it.'
-      : 'None of the significance triggers apply. Continue to register it.',
+    explanation: result?.significant ? w.significantExplanation : w.notSignificantExplanation,
     reasons: significanceReasonTexts(journey, result),
     instead: '',
     canContinue: true,
-  });
+  }, locale);
 }
 
-function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof common>): Card {
+function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof common>, locale: Locale): Card {
+  const w = viewText(locale);
   const sections = editableSteps(journey, draft.answers).map((step) => ({
     key: step.key,
     title: step.section.title,
     answers: step.section.questions
       .filter((q) => isShown(q, draft.answers))
-      .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id], draft.people) || 'Not answered', SUMMARY_VALUE_LIMIT) })),
+      .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id], draft.people) || w.notAnswered, SUMMARY_VALUE_LIMIT) })),
   }));
   const screening = draft.screening;
   return expandCard('summary', {
     ...base,
     changesRequested: draft.changesRequested ?? '',
     facts: [
-      { title: 'Screening', value: screening ? { partnership: 'A partnership', possible: 'Possibly a partnership (for the approver to judge)', 'not-a-partnership': 'Not a partnership' }[screening.outcome] : 'Not done' },
-      { title: 'Significant', value: draft.significance ? (draft.significance.significant ? `Yes: ${significanceReasonTexts(journey, draft.significance).join('; ')}` : 'No') : 'Not done' },
+      { title: w.screening, value: screening ? w.screeningSummary[screening.outcome] : w.notDone },
+      { title: w.significant, value: draft.significance ? (draft.significance.significant ? w.significantBecause(significanceReasonTexts(journey, draft.significance)) : w.no) : w.notDone },
     ],
-    submitTitle: 'Submit for approval',
+    submitTitle: w.submitForApproval,
     sections,
-  });
+  }, locale);
 }
 
-export function renderMessage(heading: string, text: string, options: { facts?: { title: string; value: string }[]; resumeDraftId?: string } = {}): Card {
-  return expandCard('message', { heading, text, facts: options.facts ?? [], resumeDraftId: options.resumeDraftId ?? '' });
+export function renderMessage(heading: string, text: string, options: { facts?: { title: string; value: string }[]; resumeDraftId?: string; locale?: Locale } = {}): Card {
+  return expandCard('message', { heading, text, facts: options.facts ?? [], resumeDraftId: options.resumeDraftId ?? '' }, options.locale);
 }
 
-export function renderRefusal(code: ErrorCode): Card {
-  return renderMessage(MESSAGE[code].heading, MESSAGE[code].text);
+export function renderRefusal(code: ErrorCode, locale: Locale = 'en'): Card {
+  return renderMessage(MESSAGE[code].heading, MESSAGE[code].text, { locale });
 }
 
-export function renderSaved(draft: Draft): Card {
-  return renderMessage(
-    'Draft saved',
-    `"${draftTitle(draft)}" is saved. Come back any time, from any device: choose Continue, or type "my partnerships".`,
-    { resumeDraftId: draft.id },
-  );
+export function renderSaved(draft: Draft, locale: Locale = 'en'): Card {
+  const w = viewText(locale);
+  return renderMessage(w.draftSaved, w.draftSavedText(draftTitle(draft, locale)), { resumeDraftId: draft.id, locale });
 }
 
-/** Said when a write is kept locally because SharePoint could not be reached (the outbox writes it later). */
-export const PENDING_SYNC_NOTE = 'SharePoint is not reachable just now; your proposal is saved and will appear in the register shortly.';
-
-export function renderSubmitted(partnership: Partnership): Card {
-  const pending = isPendingSync(partnership) ? ` ${PENDING_SYNC_NOTE}` : '';
-  return renderMessage('Proposal submitted', `"${clip(partnership.name, 150)}" is waiting for approval. I will tell you when it has been decided.${pending}`, {
+export function renderSubmitted(partnership: Partnership, locale: Locale = 'en'): Card {
+  const w = viewText(locale);
+  // Said when a write is kept locally because SharePoint could not be reached (the outbox writes it later).
+  const pending = isPendingSync(partnership) ? ` ${w.pendingSyncNote}` : '';
+  return renderMessage(w.proposalSubmitted, `${w.proposalSubmittedText(clip(partnership.name, 150))}${pending}`, {
     facts: [
-      { title: 'Status', value: STATUS_LABEL[partnership.status] },
-      { title: 'Submitted', value: formatDate(partnership.submittedAt) },
-      { title: 'Significant', value: partnership.significant ? 'Yes' : 'No' },
+      { title: w.status, value: STATUS_LABEL[partnership.status] },
+      { title: w.submitted, value: formatDate(partnership.submittedAt) },
+      { title: w.significant, value: partnership.significant ? w.yes : w.no },
     ],
+    locale,
   });
 }
 
-export const COMMANDS: readonly { readonly command: string; readonly description: string }[] = [
-  { command: 'register', description: 'Register a partnership' },
-  { command: 'check', description: 'Is it a partnership?' },
-  { command: 'my partnerships', description: 'Your drafts and proposals' },
-  { command: 'pending approvals', description: 'Proposals waiting for your decision' },
-  { command: 'due', description: 'What is due on the partnerships you lead or represent' },
-  { command: 'review PR-2026-001', description: 'Annual assessment of a partnership (its reference or name)' },
-  { command: 'agreement PR-2026-001', description: 'Agreement checklist' },
-  { command: 'handover PR-2026-001', description: 'Hand over as representative' },
-  { command: 'exit PR-2026-001', description: 'Exit and evaluation' },
-  { command: 'help', description: 'What I can do' },
-];
-
-export function renderWelcome(options: { readonly help: boolean; readonly note?: string }): Card {
+export function renderWelcome(options: { readonly help: boolean; readonly note?: string; readonly locale?: Locale }): Card {
+  const w = viewText(options.locale ?? 'en');
   return expandCard('welcome', {
-    heading: options.help ? 'How I can help' : 'Welcome to the Partnership Register',
+    heading: options.help ? w.helpHeading : w.welcomeHeading,
     showCommands: options.help,
-    commands: COMMANDS,
+    commands: w.commands,
     note: options.note ?? '',
-  });
+  }, options.locale);
 }
 
 /** The forms' drafts and the entries the person carries, beside their proposals. */
@@ -256,16 +241,17 @@ export interface MyForms {
 }
 
 
-export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, forms: MyForms = { flows: new Map(), entries: [] }): Card {
+export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, forms: MyForms = { flows: new Map(), entries: [] }, locale: Locale = 'en'): Card {
+  const w = viewText(locale);
   const drafts = mine.drafts.slice(0, LIST_LIMIT).map((d) => {
     const flow = d.flowId ? forms.flows.get(d.flowId) : undefined;
     if (flow) {
       const at = stepAt(flow, d.step);
-      return { id: d.id, title: clip(`${flow.title}: ${d.subjectTitle ?? ''}`, 150), status: STATUS_LABEL[d.status], where: at.kind === 'questions' ? at.section.title : 'Ready to complete', updated: formatDate(d.updatedAt) };
+      return { id: d.id, title: clip(`${flow.title}: ${d.subjectTitle ?? ''}`, 150), status: STATUS_LABEL[d.status], where: at.kind === 'questions' ? at.section.title : w.readyToComplete, updated: formatDate(d.updatedAt) };
     }
     const step = stepAt(journey, d.step);
-    const where = step.kind === 'questions' ? step.section.title : { 'screening-outcome': 'Screening outcome', 'significance-outcome': 'Significance outcome', summary: 'Ready to submit' }[step.key];
-    return { id: d.id, title: draftTitle(d), status: STATUS_LABEL[d.status], where, updated: formatDate(d.updatedAt) };
+    const where = step.kind === 'questions' ? step.section.title : w.journeyWhere[step.key];
+    return { id: d.id, title: draftTitle(d, locale), status: STATUS_LABEL[d.status], where, updated: formatDate(d.updatedAt) };
   });
   const proposals = mine.partnerships.slice(0, LIST_LIMIT).map((p) => ({
     name: clip(p.name, 150),
@@ -276,9 +262,9 @@ export function renderMyPartnerships(journey: Journey, mine: MyPartnerships, for
   const entries = forms.entries.slice(0, LIST_LIMIT).map((e) => ({
     id: e.id,
     name: clip(e.name, 150),
-    detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? `review due ${formatDate(e.nextReviewDue)}` : '', `agreement ${e.agreement ? AGREEMENT_LABEL[e.agreement.state].toLowerCase() : 'not checked'}`].filter(Boolean).join(' - '),
+    detail: [e.reference, STATUS_LABEL[e.status], e.nextReviewDue ? w.reviewDue(formatDate(e.nextReviewDue)) : '', w.agreementState(e.agreement ? AGREEMENT_LABEL[e.agreement.state].toLowerCase() : w.notChecked)].filter(Boolean).join(' - '),
   }));
   const hidden = Math.max(0, mine.drafts.length - LIST_LIMIT) + Math.max(0, mine.partnerships.length - LIST_LIMIT) + Math.max(0, forms.entries.length - LIST_LIMIT);
-  const notes = [hidden > 0 ? `${hidden} older items are not shown.` : '', forms.unavailable ? 'The partnerships you lead or represent cannot be listed just now (the register is not reachable); try again in a few minutes.' : ''];
-  return expandCard('my-partnerships', { drafts, proposals, entries, more: notes.filter((n) => n !== '').join(' ') });
+  const notes = [hidden > 0 ? w.olderHidden(hidden) : '', forms.unavailable ? w.entriesUnavailable : ''];
+  return expandCard('my-partnerships', { drafts, proposals, entries, more: notes.filter((n) => n !== '').join(' ') }, locale);
 }

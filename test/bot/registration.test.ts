@@ -1,6 +1,6 @@
 import { proposalAnswers } from '../fixtures/builders';
 import { reachSummary, startBotUnderTest, answersFor, type BotUnderTest } from './bot-under-test';
-import { actionsOf, inputIdsOf, textOf } from './chat';
+import { actionsOf, Chat, inputIdsOf, textOf } from './chat';
 import { startBotProcess } from '../doubles/bot-process';
 
 describe('registering a partnership, in whole conversations over HTTP', () => {
@@ -27,6 +27,21 @@ describe('registering a partnership, in whole conversations over HTTP', () => {
     expect(textOf((await chat.say('My Partnerships')).card)).toContain('My partnerships');
     expect(textOf((await chat.say('what is this?')).card)).toMatch(/Welcome|did not recognise/);
     expect(textOf((await chat.say('gibberish')).card)).toContain('I did not recognise that');
+  });
+
+  it('speaks to a person whose Teams is in Welsh in English until the Welsh is written (cy falls back word by word)', async () => {
+    const english = bot.chat('Gwen Cymraeg');
+    const chat = new Chat(bot.url, bot.connector, { ...english.user, locale: 'cy-GB' });
+    const help = await chat.say('help');
+    expect(textOf(help.card)).toContain('How I can help');
+    expect(textOf(help.card)).toContain('Your drafts and proposals');
+    const step = await chat.say('register');
+    // The one phrase already in Welsh is used; every other word falls back to English.
+    expect(textOf(step.card)).toMatch(/Cam 1 o \d+/);
+    expect(actionsOf(step.card).map((a) => a.title)).toEqual(expect.arrayContaining(['Next', 'Save and close']));
+    const saved = await chat.press(step, 'Save and close');
+    expect(textOf(saved.card)).toContain('Draft saved');
+    expect(textOf(saved.card)).toContain('Come back any time');
   });
 
   it('screens out a service level agreement, explains why and what it is instead, and keeps the decision', async () => {
