@@ -11,8 +11,8 @@ import {
   type JourneyResult,
   type Move,
 } from '../use-cases/proposal-journey';
+import { renderStep } from '../views/step-views';
 import {
-  renderJourneyStep,
   renderMyPartnerships,
   renderRefusal,
   renderSaved,
@@ -73,7 +73,7 @@ export interface Actor {
 export function viewOf(deps: HandlerDeps, result: JourneyResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
     case 'step':
-      return renderJourneyStep(deps.journey, result.draft, { errors: result.errors, notice: result.notice, locale });
+      return renderStep(result.flow, result.draft, { errors: result.errors, notice: result.notice, locale });
     case 'saved':
       return renderSaved(result.draft, locale);
     case 'submitted':

@@ -108,7 +108,7 @@ export async function deliverReminder(deps: ReminderJobDeps, payload: Readonly<R
     at: deps.clock.now().toISOString(),
     actor: BOT,
     action: 'reminder-undelivered',
-    comment: `The ${r.kind} reminder (${r.stage}, due ${r.due}) could not be delivered to ${r.recipient}${next ? `; sent to ${next} instead` : ''}.`,
+    // Codes only: whoever reads the audit trail words them (store codes, render words at the edge).
     data: { kind: r.kind, due: r.due, stage: r.stage, recipient: r.recipient, ...(next ? { handedTo: next } : {}) },
   });
   await noteOnEntry(deps, entry.id, { at: deps.clock.now().toISOString(), kind: r.kind, stage: r.stage, due: r.due, recipient: r.recipient, ...(next ? { handedTo: next } : {}) });

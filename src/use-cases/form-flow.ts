@@ -1,4 +1,3 @@
-import { samePerson, type ApprovalRoute } from '../domain/approval';
 import { VersionConflictError, type ErrorCode } from '../domain/errors';
 import { firstStep, stepAt, type FlowDefinition } from '../domain/flow';
 import { COMPLETIONS, EVALUATORS, noticesOf, type Evaluation, type Notice } from '../domain/form-outcomes';

@@ -1,73 +1,18 @@
-import { progressOf, stepAt, type FlowDefinition } from '../domain/flow';
-import { displayAnswer, isShown, type Question } from '../domain/questionnaire';
-import type { Draft, Partnership } from '../domain/records';
+import type { FlowDefinition } from '../domain/flow';
+import type { Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
 import type { Completed, FormResult } from '../use-cases/form-flow';
 import type { DueItem } from '../use-cases/partnership-entries';
-import { formatDate, questionView, renderMessage, renderRefusal } from './journey-views';
-import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, COMPLETE_TITLE, STATUS_LABEL, stepText, TASK_LABEL, viewText, type Locale } from './catalogue';
-import { MESSAGE } from './messages';
+import { formatDate, renderMessage, renderRefusal } from './journey-views';
+import { renderStep } from './step-views';
+import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, STATUS_LABEL, TASK_LABEL, viewText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** The forms after approval, on the same step and summary cards as the proposal journey. */
-const SUMMARY_VALUE_LIMIT = 300;
 const PICK_LIMIT = 15;
 
 function clip(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
-
-function common(flow: FlowDefinition, draft: Draft, notice: (FormResult & { kind: 'step' }) | undefined, locale: Locale) {
-  const progress = progressOf(flow, draft.step, draft.answers);
-  return {
-    journeyTitle: `${flow.title}: ${clip(draft.subjectTitle ?? '', 100)}`,
-    stepNumber: progress.number,
-    stepTotal: progress.total,
-    stepText: stepText(locale, progress.number, progress.total),
-    notice: notice?.notice ? MESSAGE[notice.notice].text : '',
-    draftId: draft.id,
-    version: draft.version,
-    step: draft.step,
-    changesRequested: '',
-  };
-}
-
-export function renderFormStep(result: FormResult & { kind: 'step' }, locale: Locale = 'en'): Card {
-  const { flow, draft } = result;
-  const step = stepAt(flow, draft.step);
-  const w = viewText(locale);
-  const base = common(flow, draft, result, locale);
-  if (step.kind === 'questions') {
-    return expandCard('questionnaire-step', {
-      ...base,
-      sectionTitle: step.section.title,
-      intro: step.section.intro ?? '',
-      questions: step.section.questions.map((q) => questionView(q, draft, result.errors ?? {}, locale)),
-      canGoBack: base.stepNumber > 1,
-      nextTitle: draft.returnToSummary || base.stepNumber === base.stepTotal - 1 ? w.reviewAnswers : w.next,
-    }, locale);
-  }
-  return expandCard('summary', {
-    ...base,
-    facts: [],
-    submitTitle: COMPLETE_TITLE[flow.id] ?? w.complete,
-    sections: flow.steps.flatMap((s) =>
-      s.kind === 'questions'
-        ? [{
-            key: s.key,
-            title: s.section.title,
-            answers: s.section.questions
-              .filter((q) => isShown(q, draft.answers))
-              .map((q) => ({ label: q.label, value: clip(shownAnswer(q, draft) || w.notAnswered, SUMMARY_VALUE_LIMIT) })),
-          }]
-        : [],
-    ),
-  }, locale);
-}
-
-/** An answer as the summary shows it: a person by name (and email), anything else as the engine reads it back. */
-function shownAnswer(q: Question, draft: Draft): string {
-  return displayAnswer(q, draft.answers[q.id], draft.people);
 }
 
 function completedFacts(flow: FlowDefinition, completed: Completed, locale: Locale): { title: string; value: string }[] {
@@ -165,7 +110,7 @@ export function renderDue(items: readonly DueItem[], locale: Locale = 'en'): Car
 export function renderFormResult(result: FormResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
     case 'step':
-      return renderFormStep(result, locale);
+      return renderStep(result.flow, result.draft, { errors: result.errors, notice: result.notice, locale });
     case 'saved': {
       const w = viewText(locale);
       return renderMessage(w.saved, w.formSavedText(result.flow.title.toLowerCase(), clip(result.draft.subjectTitle ?? w.theSubject, 150)), { resumeDraftId: result.draft.id, locale });

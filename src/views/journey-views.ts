@@ -1,15 +1,12 @@
 import type { ErrorCode } from '../domain/errors';
-import { editableSteps, nextStep, progressOf, stepAt, type FlowDefinition } from '../domain/flow';
-import type { Journey, JourneyStep } from '../domain/journey';
-import { cellId, choicesOf, displayAnswer, hasRows, splitPeople, isShown, maxLengthOf, maxRowsOf, parseRows, rowsOf, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
+import { stepAt, type FlowDefinition } from '../domain/flow';
+import type { Journey } from '../domain/journey';
 import { isPendingSync, type Draft, type Partnership } from '../domain/records';
 import type { MyPartnerships } from '../use-cases/proposal-journey';
 import { MESSAGE } from './messages';
-import { AGREEMENT_LABEL, ARRANGEMENT_LABEL, problemText, say, screeningReasonText, significanceReasonTexts, STATUS_LABEL, stepText, viewText, type Locale } from './catalogue';
+import { AGREEMENT_LABEL, STATUS_LABEL, viewText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
-/** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
-const SUMMARY_VALUE_LIMIT = 300;
 const LIST_LIMIT = 15;
 
 /**
@@ -33,166 +30,6 @@ function clip(text: string, limit: number): string {
 export function draftTitle(draft: Draft, locale: Locale = 'en'): string {
   const name = (draft.answers.name ?? '').trim();
   return name ? clip(name, 150) : viewText(locale).untitledDraft(formatDate(draft.createdAt));
-}
-
-interface StepOptions {
-  readonly errors?: FieldErrors;
-  readonly notice?: ErrorCode;
-  readonly locale?: Locale;
-}
-
-function common(journey: Journey, draft: Draft, step: JourneyStep, notice: ErrorCode | undefined, locale: Locale) {
-  const progress = progressOf(journey, step.key, draft.answers);
-  const title = draft.answers.name ? `${journey.registration.title}: ${clip(draft.answers.name, 80)}` : journey.registration.title;
-  return {
-    journeyTitle: title,
-    stepNumber: progress.number,
-    stepTotal: progress.total,
-    stepText: stepText(locale, progress.number, progress.total),
-    notice: notice ? MESSAGE[notice].text : '',
-    draftId: draft.id,
-    version: draft.version,
-    step: step.key,
-  };
-}
-
-/** The person already chosen, so the picker shows them by name. */
-function personChoices(draft: Draft, value: string | undefined): { title: string; value: string }[] {
-  return splitPeople(value).map((id) => {
-    const known = draft.people?.[id.toLowerCase()] ?? draft.people?.[id];
-    return { title: known ? (known.email ? `${known.name} (${known.email})` : known.name) : id, value: id };
-  });
-}
-
-/** A `rows` question's rows as the card shows them: the stored ones, then a blank one to add another (under the limit). */
-function rowViews(q: Question, draft: Draft, errors: FieldErrors, locale: Locale) {
-  const checklist = q.type === 'checklist';
-  const stored = rowsOf(q, draft.answers[q.id]);
-  // A checklist's rows are its elements, fixed; a rows question offers a blank row to add another (under the limit).
-  const shown = !checklist && stored.length < maxRowsOf(q) ? [...stored, {}] : stored;
-  const name = q.rowName ?? say(locale, 'row');
-  return shown.map((row, i) => {
-    const cells = Object.fromEntries((q.columns ?? []).map((c) => [cellId(q, i, c), row[c.id] ?? '']));
-    const withCells = { ...draft, answers: { ...draft.answers, ...cells } };
-    return {
-      title: checklist ? q.elements?.[i]?.title ?? '' : i < stored.length ? `${name} ${i + 1}` : say(locale, 'newRow')(name, stored.length === 0),
-      removable: !checklist && i < stored.length,
-      removeRow: `${q.id}.${i}`,
-      removeTitle: say(locale, 'removeRow'),
-      cells: (q.columns ?? []).map((c) => questionView({ ...c, id: cellId(q, i, c) }, withCells, errors, locale)),
-    };
-  });
-}
-
-export function questionView(q: Question, draft: Draft, errors: FieldErrors, locale: Locale = 'en'): QuestionView {
-  const w = viewText(locale);
-  const conditional = q.showIf ? w.onlyIf(q.showIf.in ? w.scored(q.showIf.in) : String(q.showIf.equals)) : '';
-  return {
-    id: q.id,
-    kind: q.type === 'list' ? 'longtext' : q.type === 'checklist' ? 'rows' : q.type,
-    label: `${q.label}${q.required && !q.showIf ? w.requiredMark : conditional}`,
-    value: draft.answers[q.id] ?? '',
-    maxLength: maxLengthOf(q),
-    placeholder: q.placeholder ?? '',
-    help: q.help ?? '',
-    error: problemText(locale, errors[q.id]),
-    choices: q.type === 'person' || q.type === 'people' ? personChoices(draft, draft.answers[q.id]) : choicesOf(q).map((c) => ({ value: c.value, title: c.help ? `${c.title}: ${c.help}` : c.title })),
-    typedId: `${q.id}${TYPED_SUFFIX}`,
-    rows: hasRows(q) ? rowViews(q, draft, errors, locale) : [],
-    addTitle: q.type === 'rows' && parseRows(draft.answers[q.id]).length < maxRowsOf(q) ? say(locale, 'addRow') : '',
-  };
-}
-
-interface QuestionView {
-  readonly id: string;
-  readonly kind: string;
-  readonly label: string;
-  readonly value: string;
-  readonly maxLength: number;
-  readonly placeholder: string;
-  readonly help: string;
-  readonly error: string;
-  readonly choices: readonly { readonly title: string; readonly value: string }[];
-  readonly typedId: string;
-  readonly rows: readonly { readonly title: string; readonly removable: boolean; readonly removeRow: string; readonly removeTitle: string; readonly cells: readonly QuestionView[] }[];
-  readonly addTitle: string;
-}
-
-export function renderJourneyStep(journey: Journey, draft: Draft, options: StepOptions = {}): Card {
-  const step = stepAt(journey, draft.step);
-  const locale = options.locale ?? 'en';
-  const w = viewText(locale);
-  const base = common(journey, draft, step, options.notice, locale);
-  if (step.kind === 'questions') {
-    const errors = options.errors ?? {};
-    const isLastRegistration = step.questionnaire === journey.registration && nextStep(journey, step.key, draft.answers).key === 'summary';
-    return expandCard('questionnaire-step', {
-      ...base,
-      journeyTitle: step.questionnaire === journey.registration ? base.journeyTitle : step.questionnaire.title,
-      sectionTitle: step.section.title,
-      intro: step.section.intro ?? '',
-      changesRequested: draft.changesRequested ?? '',
-      questions: step.section.questions.map((q) => questionView(q, draft, errors, options.locale)),
-      canGoBack: base.stepNumber > 1,
-      nextTitle: draft.returnToSummary || isLastRegistration ? w.reviewAnswers : w.next,
-    }, locale);
-  }
-  if (step.key === 'summary') return renderSummary(journey, draft, base, locale);
-  return renderOutcome(journey, draft, step.key, base, locale);
-}
-
-const OUTCOME_TONE = { statutory: 'good', partnership: 'good', possible: 'warning', 'not-a-partnership': 'attention' } as const;
-
-function renderOutcome(journey: Journey, draft: Draft, key: string, base: ReturnType<typeof common>, locale: Locale): Card {
-  const w = viewText(locale);
-  if (key === 'screening-outcome') {
-    const result = draft.screening;
-    const outcome = result?.outcome ?? 'not-a-partnership';
-    const shown = outcome === 'partnership' && result?.statutory ? 'statutory' : outcome;
-    const instead = result?.instead ? ARRANGEMENT_LABEL[result.instead] : undefined;
-    return expandCard('outcome', {
-      ...base,
-      journeyTitle: journey.screening.title,
-      ...w.screeningOutcome[shown],
-      tone: OUTCOME_TONE[shown],
-      reasons: (result?.reasons ?? []).map(screeningReasonText),
-      instead: instead ? w.instead(instead.what, instead.where) : '',
-      canContinue: outcome !== 'not-a-partnership',
-    }, locale);
-  }
-  const result = draft.significance;
-  return expandCard('outcome', {
-    ...base,
-    journeyTitle: journey.significance.title,
-    heading: result?.significant ? w.significantHeading : w.notSignificantHeading,
-    tone: result?.significant ? 'warning' : 'good',
-    explanation: result?.significant ? w.significantExplanation : w.notSignificantExplanation,
-    reasons: significanceReasonTexts(journey, result),
-    instead: '',
-    canContinue: true,
-  }, locale);
-}
-
-function renderSummary(journey: Journey, draft: Draft, base: ReturnType<typeof common>, locale: Locale): Card {
-  const w = viewText(locale);
-  const sections = editableSteps(journey, draft.answers).map((step) => ({
-    key: step.key,
-    title: step.section.title,
-    answers: step.section.questions
-      .filter((q) => isShown(q, draft.answers))
-      .map((q) => ({ label: q.label, value: clip(displayAnswer(q, draft.answers[q.id], draft.people) || w.notAnswered, SUMMARY_VALUE_LIMIT) })),
-  }));
-  const screening = draft.screening;
-  return expandCard('summary', {
-    ...base,
-    changesRequested: draft.changesRequested ?? '',
-    facts: [
-      { title: w.screening, value: screening ? w.screeningSummary[screening.outcome] : w.notDone },
-      { title: w.significant, value: draft.significance ? (draft.significance.significant ? w.significantBecause(significanceReasonTexts(journey, draft.significance)) : w.no) : w.notDone },
-    ],
-    submitTitle: w.submitForApproval,
-    sections,
-  }, locale);
 }
 
 export function renderMessage(heading: string, text: string, options: { facts?: { title: string; value: string }[]; resumeDraftId?: string; locale?: Locale } = {}): Card {

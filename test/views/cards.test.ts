@@ -10,8 +10,8 @@ import { allQuestions } from '../../src/domain/journey';
 import { maxLengthOf, type Question } from '../../src/domain/questionnaire';
 import type { Draft, Partnership } from '../../src/domain/records';
 import { loadProposalJourney } from '../../src/questionnaires';
+import { renderStep } from '../../src/views/step-views';
 import {
-  renderJourneyStep,
   renderMessage,
   renderMyPartnerships,
   renderRefusal,
@@ -125,8 +125,8 @@ function aJourneyDraft(overrides: Partial<Draft> = {}): Draft {
   });
 }
 
-const stepCard = (step: string, overrides: Partial<Draft> = {}, options: Parameters<typeof renderJourneyStep>[2] = {}) =>
-  renderJourneyStep(journey, aJourneyDraft({ step, ...overrides }), options);
+const stepCard = (step: string, overrides: Partial<Draft> = {}, options: Parameters<typeof renderStep>[2] = {}) =>
+  renderStep(journey, aJourneyDraft({ step, ...overrides }), options);
 
 function manyDrafts(count: number): Draft[] {
   const keys = journey.steps.map((s) => s.key);
