@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { cardRef } from '../../src/bot/card-data';
 import { Verb } from '../../src/bot/verbs';
 import type { ErrorCode } from '../../src/domain/errors';
-import { editableSteps } from '../../src/domain/flow';
+import { editableSteps, flowQuestions } from '../../src/domain/flow';
 import { allQuestions } from '../../src/domain/journey';
 import { maxLengthOf, type Question } from '../../src/domain/questionnaire';
 import type { Draft, Partnership } from '../../src/domain/records';
-import { loadProposalJourney } from '../../src/questionnaires';
+import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
 import { renderStep } from '../../src/views/step-views';
 import {
   renderMessage,
@@ -107,6 +107,9 @@ function longestAnswer(q: Question): string {
       const row = Object.fromEntries((q.columns ?? []).map((c) => [c.id, longestAnswer(c)]));
       return JSON.stringify(Array.from({ length: q.maxRows ?? 10 }, () => row));
     }
+    case 'checklist':
+      // Every element, every cell at its longest.
+      return JSON.stringify((q.elements ?? []).map((e) => ({ element: e.id, ...Object.fromEntries((q.columns ?? []).map((c) => [c.id, longestAnswer(c)])) })));
     default:
       return prose(limit, TYPED);
   }
@@ -164,6 +167,19 @@ function samples(): Sample[] {
     if (step.kind === 'questions') {
       const errors = Object.fromEntries(step.section.questions.map((q) => [q.id, { code: 'clipped' as const, length: 4000, limit: 2000 }]));
       add(template, `${step.key}, every answer in error`, stepCard(step.key, { answers: longestAnswers, returnToSummary: true }, { errors }));
+    }
+  }
+  // Every form after approval runs on the same step renderer: each of its steps at its longest and in error.
+  for (const flow of loadFlows().values()) {
+    const longest = Object.fromEntries(flowQuestions(flow).map((q) => [q.id, longestAnswer(q)]));
+    const formDraft = (step: string, answers: Record<string, string>) => aStoredDraft({ id: 'response-7', version: 3, flowId: flow.id, subjectId: 'e-1', subjectTitle: prose(150, TYPED), step, answers });
+    for (const step of flow.steps) {
+      const template = step.kind === 'questions' ? 'questionnaire-step' : 'summary';
+      add(template, `${flow.id} ${step.key}, every answer at its limit`, renderStep(flow, formDraft(step.key, longest)));
+      if (step.kind === 'questions') {
+        const errors = Object.fromEntries(step.section.questions.map((q) => [q.id, { code: 'clipped' as const, length: 4000, limit: 2000 }]));
+        add(template, `${flow.id} ${step.key}, every answer in error`, renderStep(flow, formDraft(step.key, longest), { errors }));
+      }
     }
   }
   add('outcome', 'screening-outcome, possible', stepCard('screening-outcome', { screening: { outcome: 'possible', reasons: ['added-value-on-top', 'unmet:voluntary'] } }));
