@@ -1,6 +1,7 @@
 import { stepsOf, type CheckpointEvaluatorName, type FlowDefinition, type FlowPart, type FlowStep } from './flow';
 import type { Question, Questionnaire, RawAnswers, SectionCondition } from './questionnaire';
-import { exclusionsHit, waivableUnmet } from './screening';
+import type { Draft } from './records';
+import { exclusionsHit, screenArrangement, waivableUnmet } from './screening';
 import { assessSignificance } from './significance';
 
 /**
@@ -63,6 +64,22 @@ export function conditionHolds(journey: Journey, condition: SectionCondition, an
       return assessSignificance(journey.significance, answers, journey.fundingThreshold).significant;
   }
 }
+
+/** What an outcome checkpoint works out from the answers so far, to keep on the response (and show on its card). */
+export type CheckpointOutcome = Partial<Pick<Draft, 'screening' | 'significance' | 'status'>>;
+
+/**
+ * The evaluators a checkpoint names in proposal.flow.json, by name. Run when
+ * the person leaves the last section before the checkpoint, and again at
+ * submit: an outcome is recomputed from the stored answers, never trusted.
+ */
+export const CHECKPOINT_EVALUATORS: Readonly<Record<CheckpointEvaluatorName, (journey: Journey, answers: RawAnswers, fundingThreshold: number) => CheckpointOutcome>> = {
+  screening: (journey, answers) => {
+    const screening = screenArrangement(journey.screening, answers);
+    return { screening, status: screening.outcome === 'not-a-partnership' ? 'screened-out' : 'draft' };
+  },
+  significance: (journey, answers, fundingThreshold) => ({ significance: assessSignificance(journey.significance, answers, fundingThreshold) }),
+};
 
 export function allQuestions(journey: Journey): Question[] {
   return journey.questionnaires.flatMap((q) => q.sections.flatMap((s) => s.questions));

@@ -1,6 +1,6 @@
 import { VersionConflictError } from '../domain/errors';
 import { askedSections, firstStep, type FlowDefinition, type FlowStep } from '../domain/flow';
-import type { Journey } from '../domain/journey';
+import { CHECKPOINT_EVALUATORS, type Journey } from '../domain/journey';
 import { needsSeniorStage } from '../domain/approval';
 import { parseRows, type RawAnswers } from '../domain/questionnaire';
 import type { Draft, Partnership, Person } from '../domain/records';
@@ -84,15 +84,9 @@ export async function startDraft(deps: JourneyDeps, person: Person): Promise<Jou
   return { kind: 'step', flow: deps.journey, draft };
 }
 
-/** The outcome the next step shows, worked out when the person leaves the last section before it. */
+/** The outcome the next step shows, worked out by the evaluator its checkpoint names when the person leaves the last section before it. */
 function outcomeAt(deps: JourneyDeps, next: FlowStep, answers: RawAnswers): Partial<Draft> {
-  if (next.kind !== 'checkpoint') return {};
-  if (next.evaluator === 'screening') {
-    const screening = screenArrangement(deps.journey.screening, answers);
-    return { screening, status: screening.outcome === 'not-a-partnership' ? 'screened-out' : 'draft' };
-  }
-  if (next.evaluator === 'significance') return { significance: assessSignificance(deps.journey.significance, answers, deps.fundingThreshold) };
-  return {};
+  return next.kind === 'checkpoint' && next.evaluator ? CHECKPOINT_EVALUATORS[next.evaluator](deps.journey, answers, deps.fundingThreshold) : {};
 }
 
 async function recordScreeningDecision(deps: JourneyDeps, person: Person, draft: Draft): Promise<void> {
