@@ -1,29 +1,14 @@
 import type { TurnContext } from 'botbuilder';
 import type { Person } from '../domain/records';
 import type { Logger } from '../logger';
-import {
-  editSection,
-  listMine,
-  moveDraft,
-  resumeDraft,
-  startDraft,
-  type JourneyDeps,
-  type JourneyResult,
-  type Move,
-} from '../use-cases/proposal-journey';
-import { renderStep } from '../views/step-views';
-import {
-  renderMyPartnerships,
-  renderRefusal,
-  renderSaved,
-  renderSubmitted,
-  renderWelcome,
-} from '../views/journey-views';
+import { listMine, startDraft, type JourneyDeps, type Move } from '../use-cases/proposal-journey';
+import { renderMyPartnerships, renderRefusal, renderWelcome } from '../views/journey-views';
 import type { Card } from '../views/templates';
 import { decideProposal, pendingFor } from '../use-cases/decide-proposal';
-import { editFormSection, moveForm, resumeForm, startForm, startFormFor, type FormDeps } from '../use-cases/form-flow';
+import { startForm, startFormFor, type FormDeps } from '../use-cases/form-flow';
 import { entriesOf, whatsDue } from '../use-cases/partnership-entries';
-import { renderDue, renderFormResult } from '../views/form-views';
+import { renderDue, renderResponse } from '../views/form-views';
+import { editAny, moveAny, resumeAny } from '../use-cases/responses';
 import { changeOn, decideChange } from '../use-cases/decide-change';
 import { renderChangeApproval } from '../views/change-views';
 import { roleOn } from '../domain/roles';
@@ -70,39 +55,16 @@ export interface Actor {
   readonly locale: Locale;
 }
 
-export function viewOf(deps: HandlerDeps, result: JourneyResult, locale: Locale = 'en'): Card {
-  switch (result.kind) {
-    case 'step':
-      return renderStep(result.flow, result.draft, { errors: result.errors, notice: result.notice, locale });
-    case 'saved':
-      return renderSaved(result.draft, locale);
-    case 'submitted':
-      return renderSubmitted(result.partnership, locale);
-    case 'refused':
-      return renderRefusal(result.code, locale);
-  }
-}
-
 export type ActionHandler = (deps: HandlerDeps, actor: Actor, data: ActionData) => Promise<Card | string>;
-
-/** Whether the card names a response to a form after approval (a Draft with a flowId), not the proposal journey. */
-async function isForm(deps: HandlerDeps, draftId: string): Promise<boolean> {
-  const draft = await deps.drafts.get(draftId);
-  return draft?.flowId !== undefined && draft.flowId !== 'proposal';
-}
 
 function move(kind: Move): ActionHandler {
   return async (deps, { person, locale }, data) => {
     const ref = cardRef(data);
     if (!ref) return renderRefusal('DRAFT_NOT_FOUND', locale);
-    if (await isForm(deps, ref.draftId)) {
-      const form = await moveForm(deps, person, await emailsOf(deps, person), ref, kind, data);
-      if (form.kind === 'completed' && form.completed.notices.length > 0) await enqueueWork(deps, formNoticesJob(form.completed));
-      return renderFormResult(form, locale);
-    }
-    const result = await moveDraft(deps, person, ref, kind, data);
+    const result = await moveAny(deps, person, () => emailsOf(deps, person), ref, kind, data);
     if (result.kind === 'submitted') await enqueueWork(deps, approvalRequestsJob(result.partnership));
-    return viewOf(deps, result, locale);
+    if (result.kind === 'completed' && result.completed.notices.length > 0) await enqueueWork(deps, formNoticesJob(result.completed));
+    return renderResponse(result, locale);
   };
 }
 
@@ -195,7 +157,7 @@ function decideChangeHandler(decision: 'approve' | 'reject'): ActionHandler {
   };
 }
 
-const startJourney: ActionHandler = async (deps, { person, locale }) => viewOf(deps, await startDraft(deps, person), locale);
+const startJourney: ActionHandler = async (deps, { person, locale }) => renderResponse(await startDraft(deps, person), locale);
 
 const showApproval: ActionHandler = async (deps, { person, locale }, data) => {
   const proposalId = proposalIdOf(data);
@@ -232,15 +194,12 @@ export const actionHandlers = {
     const ref = cardRef(data);
     const target = targetOf(data);
     if (!ref || !target) return renderRefusal('DRAFT_NOT_FOUND', locale);
-    if (await isForm(deps, ref.draftId)) return renderFormResult(await editFormSection(deps, person, ref, target), locale);
-    return viewOf(deps, await editSection(deps, person, ref, target), locale);
+    return renderResponse(await editAny(deps, person, ref, target), locale);
   },
   resume: async (deps, { person, locale }, data) => {
     const draftId = draftIdOf(data);
     if (!draftId) return renderRefusal('DRAFT_NOT_FOUND', locale);
-    const draft = await deps.drafts.get(draftId);
-    if (draft?.flowId && draft.flowId !== 'proposal') return renderFormResult(await resumeForm(deps, person, draft), locale);
-    return viewOf(deps, await resumeDraft(deps, person, draftId), locale);
+    return renderResponse(await resumeAny(deps, person, draftId), locale);
   },
   approveChange: decideChangeHandler('approve'),
   rejectChange: decideChangeHandler('reject'),
@@ -249,7 +208,7 @@ export const actionHandlers = {
     const flowId = textOf(data.flowId).slice(0, 40);
     const entryId = textOf(data.entryId).slice(0, 100);
     if (!flowId || !entryId) return renderRefusal('ENTRY_NOT_FOUND', locale);
-    return renderFormResult(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId), locale);
+    return renderResponse(await startForm(deps, person, await emailsOf(deps, person), flowId, entryId), locale);
   },
   snooze: async (deps, { person, locale }, data) => {
     const request = { entryId: textOf(data.entryId).slice(0, 100), kind: textOf(data.kind).slice(0, 20), due: textOf(data.due).slice(0, 10) };
@@ -305,7 +264,7 @@ export function formCommandOf(flows: FormDeps['flows'], text: string | undefined
 
 /** Runs a typed form command for the person on the activity. */
 export async function runFormCommand(deps: HandlerDeps, context: TurnContext, command: { flowId: string; query: string }): Promise<Card | string> {
-  return runAction(deps, context, async (d, { person, locale }) => renderFormResult(await startFormFor(d, person, await emailsOf(d, person), command.flowId, command.query), locale), {});
+  return runAction(deps, context, async (d, { person, locale }) => renderResponse(await startFormFor(d, person, await emailsOf(d, person), command.flowId, command.query), locale), {});
 }
 
 /** No command is longer than this; a longer text is cut first, so the work per message is bounded. */

@@ -109,7 +109,7 @@ function formOf(deps: Pick<FormDeps, 'flows'>): (draft: Draft) => FlowDefinition
   return (draft) => (draft.flowId ? deps.flows.get(draft.flowId) : undefined);
 }
 
-function formHooks(deps: FormDeps, emails: readonly string[]): FlowHooks<FormResult> {
+export function formHooks(deps: FormDeps, emails: readonly string[]): FlowHooks<FormResult> {
   return { complete: (person, flow, draft) => completeForm(deps, person, emails, flow, draft) };
 }
 

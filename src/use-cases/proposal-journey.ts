@@ -50,7 +50,7 @@ export type JourneyResult = Shown | { readonly kind: 'submitted'; readonly draft
  * worked out at their checkpoints (and the screening decision audited), a
  * screened-out proposal going no further until Back reopens it, and Submit.
  */
-function proposalHooks(deps: JourneyDeps): FlowHooks<JourneyResult> {
+export function proposalHooks(deps: JourneyDeps): FlowHooks<JourneyResult> {
   return {
     onLeave: (_flow, next, answers) => outcomeAt(deps, next, answers),
     afterLeave: async (person, saved, changes) => {

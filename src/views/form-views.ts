@@ -1,9 +1,10 @@
 import type { FlowDefinition } from '../domain/flow';
 import type { Partnership } from '../domain/records';
 import type { TaskKind } from '../domain/due';
-import type { Completed, FormResult } from '../use-cases/form-flow';
+import type { Completed } from '../use-cases/form-flow';
+import type { ResponseResult } from '../use-cases/responses';
 import type { DueItem } from '../use-cases/partnership-entries';
-import { formatDate, renderMessage, renderRefusal } from './journey-views';
+import { formatDate, renderMessage, renderRefusal, renderSaved, renderSubmitted } from './journey-views';
 import { renderStep } from './step-views';
 import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, STATUS_LABEL, TASK_LABEL, viewText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
@@ -107,14 +108,18 @@ export function renderDue(items: readonly DueItem[], locale: Locale = 'en'): Car
   }, locale);
 }
 
-export function renderFormResult(result: FormResult, locale: Locale = 'en'): Card {
+/** What the person sees after acting on a response of any flow: its step, that it was saved, submitted or completed, a pick list, or why not. */
+export function renderResponse(result: ResponseResult, locale: Locale = 'en'): Card {
   switch (result.kind) {
     case 'step':
       return renderStep(result.flow, result.draft, { errors: result.errors, notice: result.notice, locale });
     case 'saved': {
+      if (result.flow.subject === 'new') return renderSaved(result.draft, locale);
       const w = viewText(locale);
       return renderMessage(w.saved, w.formSavedText(result.flow.title.toLowerCase(), clip(result.draft.subjectTitle ?? w.theSubject, 150)), { resumeDraftId: result.draft.id, locale });
     }
+    case 'submitted':
+      return renderSubmitted(result.partnership, locale);
     case 'completed':
       return renderFormCompleted(result.flow, result.completed, locale);
     case 'pick':
