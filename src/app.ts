@@ -4,6 +4,7 @@ import type { TurnContext } from 'botbuilder';
 import { foreignActivity } from './bot/activity-guard';
 import type { Request, Response } from 'restify';
 import { ConfigRouting } from './adapters/approvals/config-routing';
+import { RecentConversations } from './adapters/directory/recent-conversations';
 import { TeamsNotifier } from './adapters/teams/teams-notifier';
 import { createBot } from './bot/application';
 import type { Config } from './config';
@@ -98,9 +99,11 @@ export function createApp(deps: AppDeps): BuiltApp {
   const { config } = deps;
   const adapter = adapterFor(config);
   const notifierOptions = { botAppId: config.bot?.appId ?? '', serviceUrl: config.botServiceUrl, tenantId: config.bot?.tenantId, now: () => deps.clock.now() };
-  const notifier = new TeamsNotifier(adapter, deps.conversations, notifierOptions, deps.logger);
+  // A fan-out reads each recipient's reference more than once within a second or two: read it once.
+  const recent = new RecentConversations(deps.conversations);
+  const notifier = new TeamsNotifier(adapter, recent, notifierOptions, deps.logger);
   // The sweep's fan-out is what can meet Teams' limits: its sends wait their turn (a turn's own few cards go at once).
-  const pacedNotifier = new TeamsNotifier(adapter, deps.conversations, { ...notifierOptions, pacer: new SendPacer() }, deps.logger);
+  const pacedNotifier = new TeamsNotifier(adapter, recent, { ...notifierOptions, pacer: new SendPacer() }, deps.logger);
   const outcomes = new SweepOutcomes();
   let worker: JobWorker | undefined;
   const botDeps = {
@@ -117,13 +120,15 @@ export function createApp(deps: AppDeps): BuiltApp {
     kickJobs: () => worker?.kick(),
     reminders: config.reminders.settings,
   };
-  const reminderDeps = { ...botDeps, notifier: pacedNotifier, settings: config.reminders.settings, outcomes };
+  // The work after a turn reads references through the same short memory as the notifiers; the turn itself reads the store.
+  const jobDeps = { ...botDeps, conversations: recent };
+  const reminderDeps = { ...jobDeps, notifier: pacedNotifier, settings: config.reminders.settings, outcomes };
   worker = new JobWorker(deps.jobs, deps.clock, deps.logger, {
-      'approval-requests': (payload) => deliverApprovalRequests(botDeps, payload),
-      'announce-decision': (payload) => deliverDecision(botDeps, payload),
-      [FORM_NOTICES_JOB]: (payload) => deliverFormNotices(botDeps, payload),
-      [CHANGE_DECISION_JOB]: (payload) => deliverChangeDecision(botDeps, payload),
-      [TAMPERED_JOB]: (payload) => deliverTamperedNote(botDeps, payload),
+      'approval-requests': (payload) => deliverApprovalRequests(jobDeps, payload),
+      'announce-decision': (payload) => deliverDecision(jobDeps, payload),
+      [FORM_NOTICES_JOB]: (payload) => deliverFormNotices(jobDeps, payload),
+      [CHANGE_DECISION_JOB]: (payload) => deliverChangeDecision(jobDeps, payload),
+      [TAMPERED_JOB]: (payload) => deliverTamperedNote(jobDeps, payload),
       [REMINDER_JOB]: (payload) => deliverReminder(reminderDeps, payload),
       [REGISTER_REVIEW_JOB]: (payload) => deliverRegisterReview(reminderDeps, payload),
       [FAILED_JOBS_NOTE_JOB]: (payload) => deliverFailedJobsNote(reminderDeps, payload),
