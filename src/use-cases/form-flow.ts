@@ -13,7 +13,7 @@ import type { PeopleDirectory } from '../ports/people-directory';
 import type { Records } from '../ports/records';
 import type { Register } from '../ports/register';
 import { findEntries } from './partnership-entries';
-import { editFromSummary, firstInvalid, loadForAction, moveResponse, resumeResponse, save, type CardRef, type FlowHooks, type Move, type Shown } from './flow-runner';
+import { firstInvalid, save, type FlowHooks, type Shown } from './flow-runner';
 
 export type { Notice } from '../domain/form-outcomes';
 
@@ -105,29 +105,8 @@ export async function startForm(deps: FormDeps, person: Person, emails: readonly
   return { kind: 'step', flow, draft };
 }
 
-function formOf(deps: Pick<FormDeps, 'flows'>): (draft: Draft) => FlowDefinition | undefined {
-  return (draft) => (draft.flowId ? deps.flows.get(draft.flowId) : undefined);
-}
-
 export function formHooks(deps: FormDeps, emails: readonly string[]): FlowHooks<FormResult> {
   return { complete: (person, flow, draft) => completeForm(deps, person, emails, flow, draft) };
-}
-
-/** Next / Back / Save and close on a form's card; Next on the summary completes it. */
-export async function moveForm(deps: FormDeps, person: Person, emails: readonly string[], ref: CardRef, verb: Move, inputs: Readonly<Record<string, unknown>>): Promise<FormResult> {
-  const loaded = await loadForAction(deps, formOf(deps), person, ref);
-  return loaded.ok ? moveResponse(deps, formHooks(deps, emails), person, loaded, verb, inputs) : loaded.result;
-}
-
-/** Edit a section from the summary; Next then returns to the summary. */
-export async function editFormSection(deps: FormDeps, person: Person, ref: CardRef, target: string): Promise<FormResult> {
-  const loaded = await loadForAction(deps, formOf(deps), person, ref);
-  return loaded.ok ? editFromSummary(deps, loaded, target) : loaded.result;
-}
-
-/** Shows a response where it stands (Continue from "my partnerships"). */
-export async function resumeForm(deps: FormDeps, person: Person, draft: Draft): Promise<FormResult> {
-  return resumeResponse(person, draft, formOf(deps));
 }
 
 /** What starting a form does to its entry before the first card (an exit marks the entry exiting). */

@@ -1,5 +1,5 @@
 import { VersionConflictError } from '../domain/errors';
-import { askedSections, firstStep, type FlowDefinition, type FlowStep } from '../domain/flow';
+import { askedSections, firstStep, type FlowStep } from '../domain/flow';
 import { CHECKPOINT_EVALUATORS, type Journey } from '../domain/journey';
 import { needsSeniorStage } from '../domain/approval';
 import { parseRows, type RawAnswers } from '../domain/questionnaire';
@@ -13,18 +13,7 @@ import type { Drafts } from '../ports/drafts';
 import type { IdGenerator } from '../ports/ids';
 import type { PeopleDirectory } from '../ports/people-directory';
 import type { Register } from '../ports/register';
-import {
-  editFromSummary,
-  firstInvalid,
-  loadForAction,
-  moveResponse,
-  resumeResponse,
-  save,
-  type CardRef,
-  type FlowHooks,
-  type Move,
-  type Shown,
-} from './flow-runner';
+import { firstInvalid, save, type FlowHooks, type Shown } from './flow-runner';
 
 export interface JourneyDeps {
   readonly journey: Journey;
@@ -60,11 +49,6 @@ export function proposalHooks(deps: JourneyDeps): FlowHooks<JourneyResult> {
     onBack: (draft) => (draft.status === 'screened-out' ? { status: 'draft' } : {}),
     complete: (person, _flow, draft) => submitDraft(deps, person, draft),
   };
-}
-
-/** A response with no flow id is a proposal (drafts saved before flows had ids). */
-function proposalOf(deps: Pick<JourneyDeps, 'journey'>): (draft: Draft) => FlowDefinition | undefined {
-  return (draft) => (!draft.flowId || draft.flowId === deps.journey.id ? deps.journey : undefined);
 }
 
 export async function startDraft(deps: JourneyDeps, person: Person): Promise<JourneyResult> {
@@ -108,27 +92,6 @@ function screeningAnswers(journey: Journey, answers: RawAnswers): Record<string,
     for (const q of step.section.questions) picked[q.id] = answers[q.id] ?? '';
   }
   return picked;
-}
-
-/** Next / Back / Save and close, from any step card. */
-export async function moveDraft(deps: JourneyDeps, person: Person, ref: CardRef, verb: Move, inputs: Readonly<Record<string, unknown>>): Promise<JourneyResult> {
-  const loaded = await loadForAction(deps, proposalOf(deps), person, ref);
-  return loaded.ok ? moveResponse(deps, proposalHooks(deps), person, loaded, verb, inputs) : loaded.result;
-}
-
-/**
- * Edit a registration section from the summary; Next then returns to the
- * summary. Only the sections the summary offers: screening and significance
- * are changed by going Back through them, so their outcomes are shown again.
- */
-export async function editSection(deps: JourneyDeps, person: Person, ref: CardRef, target: string): Promise<JourneyResult> {
-  const loaded = await loadForAction(deps, proposalOf(deps), person, ref);
-  return loaded.ok ? editFromSummary(deps, loaded, target) : loaded.result;
-}
-
-/** Shows a draft where it stands (resume from "my partnerships", on any device). */
-export async function resumeDraft(deps: JourneyDeps, person: Person, draftId: string): Promise<JourneyResult> {
-  return resumeResponse(person, await deps.drafts.get(draftId), proposalOf(deps));
 }
 
 async function submitDraft(deps: JourneyDeps, person: Person, draft: Draft): Promise<JourneyResult> {

@@ -7,8 +7,8 @@ import { proposalHooks, type JourneyDeps, type JourneyResult } from './proposal-
 /**
  * A card action on any response, whatever its flow: the flow is the one the
  * response names (none: the proposal, as drafts saved before flows had ids),
- * and the hooks are those of the flow's completion. The bot's handlers call
- * these; the per-flow entry points (moveDraft, moveForm) run the same engine.
+ * and the hooks are those of the flow's completion (proposalHooks,
+ * formHooks). Starting is per flow: startDraft, startForm.
  */
 export type ResponseDeps = JourneyDeps & FormDeps;
 export type ResponseResult = JourneyResult | FormResult;

@@ -1,18 +1,9 @@
 import { ConfigRouting } from '../../src/adapters/approvals/config-routing';
 import { openMemoryStores } from '../../src/adapters/memory/memory-stores';
 import type { Draft, Person } from '../../src/domain/records';
-import { loadProposalJourney } from '../../src/questionnaires';
-import {
-  editSection,
-  listMine,
-  moveDraft,
-  resumeDraft,
-  startDraft,
-  type CardRef,
-  type JourneyDeps,
-  type JourneyResult,
-  type Move,
-} from '../../src/use-cases/proposal-journey';
+import { loadFlows, loadProposalJourney } from '../../src/questionnaires';
+import { listMine, startDraft, type CardRef, type Move } from '../../src/use-cases/proposal-journey';
+import { editAny, moveAny, resumeAny, type ResponseDeps, type ResponseResult } from '../../src/use-cases/responses';
 import { aStoredDraft, proposalAnswers, registrationAnswers,
   riskChecklistAnswers, screeningAnswers, storedAnswers, testPeople, LEAD, REPRESENTATIVE } from '../fixtures/builders';
 
@@ -24,8 +15,13 @@ const journey = loadProposalJourney();
 function setUp() {
   const stores = openMemoryStores();
   let count = 0;
-  const deps: JourneyDeps = {
+  // The proposal runs on the engine every flow does; the forms' part of the deps is there but unused here.
+  const deps: ResponseDeps = {
     journey,
+    flows: loadFlows(),
+    records: stores.records,
+    reviewIntervalMonths: 12,
+    registerOwners: [],
     drafts: stores.drafts,
     register: stores.register,
     audit: stores.audit,
@@ -43,18 +39,18 @@ function refOf(draft: Draft): CardRef {
   return { draftId: draft.id, version: draft.version, step: draft.step };
 }
 
-function draftOf(result: JourneyResult): Draft {
-  if (result.kind === 'refused' || !result.draft) throw new Error(`expected a draft, got ${JSON.stringify(result)}`);
+function draftOf(result: ResponseResult): Draft {
+  if (!('draft' in result) || !result.draft) throw new Error(`expected a draft, got ${JSON.stringify(result)}`);
   return result.draft;
 }
 
 /** Presses a button on the card last shown for `draft`, typing `inputs` first. */
-async function press(deps: JourneyDeps, person: Person, draft: Draft, move: Move, inputs: Record<string, unknown> = {}) {
-  return moveDraft(deps, person, refOf(draft), move, inputs);
+async function press(deps: ResponseDeps, person: Person, draft: Draft, move: Move, inputs: Record<string, unknown> = {}) {
+  return moveAny(deps, person, async () => [], refOf(draft), move, inputs);
 }
 
 /** Presses Next on every step until the draft reaches `key`, answering from `answers`. */
-async function advanceTo(deps: JourneyDeps, person: Person, draft: Draft, key: string, answers = proposalAnswers()): Promise<Draft> {
+async function advanceTo(deps: ResponseDeps, person: Person, draft: Draft, key: string, answers = proposalAnswers()): Promise<Draft> {
   let current = draft;
   for (let guard = 0; current.step !== key; guard++) {
     if (guard > journey.steps.length) throw new Error(`never reached ${key}; stuck at ${current.step}`);
@@ -65,7 +61,7 @@ async function advanceTo(deps: JourneyDeps, person: Person, draft: Draft, key: s
   return current;
 }
 
-async function startedDraft(deps: JourneyDeps, person = alice): Promise<Draft> {
+async function startedDraft(deps: ResponseDeps, person = alice): Promise<Draft> {
   return draftOf(await startDraft(deps, person));
 }
 
@@ -246,7 +242,7 @@ describe('saving and resuming', () => {
     const saved = await press(deps, alice, atPurpose, 'save', { aims: 'Health outreach', strategicObjectives: 'homes' });
     expect(saved.kind).toBe('saved');
 
-    const resumed = draftOf(await resumeDraft(deps, alice, atPurpose.id));
+    const resumed = draftOf(await resumeAny(deps, alice, atPurpose.id));
     expect(resumed).toMatchObject({ step: 'registration.purpose', status: 'draft' });
     expect(resumed.answers).toEqual({ ...atPurpose.answers, aims: 'Health outreach', strategicObjectives: 'homes' });
     expect(resumed.answers.name).toBe('Riverside Health Partnership');
@@ -266,14 +262,14 @@ describe('saving and resuming', () => {
 
   it('does not resume a draft that does not exist', async () => {
     const { deps } = setUp();
-    expect(await resumeDraft(deps, alice, 'no-such-draft')).toEqual({ kind: 'refused', code: 'DRAFT_NOT_FOUND' });
+    expect(await resumeAny(deps, alice, 'no-such-draft')).toEqual({ kind: 'refused', code: 'DRAFT_NOT_FOUND' });
   });
 
   it('does not resume a submitted draft for more editing', async () => {
     const { deps } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
     await press(deps, alice, atSummary, 'next');
-    expect(await resumeDraft(deps, alice, atSummary.id)).toMatchObject({ kind: 'refused', code: 'ALREADY_SUBMITTED' });
+    expect(await resumeAny(deps, alice, atSummary.id)).toMatchObject({ kind: 'refused', code: 'ALREADY_SUBMITTED' });
   });
 
   // Bug: resumeDraft shows the summary for a step key since removed (stepAt falls back), and the
@@ -286,9 +282,9 @@ describe('saving and resuming', () => {
       screening: { outcome: 'partnership', reasons: [] },
       significance: { significant: false, reasons: [] },
     });
-    const resumed = draftOf(await resumeDraft(deps, alice, draft.id));
+    const resumed = draftOf(await resumeAny(deps, alice, draft.id));
     const cardRef = { draftId: resumed.id, version: resumed.version, step: 'summary' };
-    const result = await moveDraft(deps, alice, cardRef, 'next', {});
+    const result = await moveAny(deps, alice, async () => [], cardRef, 'next', {});
     expect(result.kind).toBe('submitted');
   });
 });
@@ -308,7 +304,7 @@ describe('stale cards', () => {
   it('refuses a card whose step is not where the draft is, even at the current version', async () => {
     const { deps, stores } = setUp();
     const started = await startedDraft(deps);
-    const result = await moveDraft(deps, alice, { ...refOf(started), step: 'registration.identity' }, 'next', registrationAnswers());
+    const result = await moveAny(deps, alice, async () => [], { ...refOf(started), step: 'registration.identity' }, 'next', registrationAnswers());
     expect(result).toMatchObject({ kind: 'step', notice: 'STALE_CARD' });
     expect(await stores.drafts.get(started.id)).toEqual(started);
   });
@@ -352,8 +348,8 @@ describe('someone else\'s draft', () => {
 
   it('refuses to resume or edit it', async () => {
     const { deps, stores, draft } = await alicesDraft();
-    expect(await resumeDraft(deps, bob, draft.id)).toEqual({ kind: 'refused', code: 'NOT_YOUR_DRAFT' });
-    expect(await editSection(deps, bob, refOf(draft), 'registration.people')).toEqual({ kind: 'refused', code: 'NOT_YOUR_DRAFT' });
+    expect(await resumeAny(deps, bob, draft.id)).toEqual({ kind: 'refused', code: 'NOT_YOUR_DRAFT' });
+    expect(await editAny(deps, bob, refOf(draft), 'registration.people')).toEqual({ kind: 'refused', code: 'NOT_YOUR_DRAFT' });
     expect(await stores.drafts.get(draft.id)).toEqual(draft);
   });
 
@@ -367,7 +363,7 @@ describe('someone else\'s draft', () => {
 
   it('refuses a card naming a draft that does not exist', async () => {
     const { deps } = setUp();
-    expect(await moveDraft(deps, alice, { draftId: 'nope', version: 1, step: 'summary' }, 'next', {})).toEqual({ kind: 'refused', code: 'DRAFT_NOT_FOUND' });
+    expect(await moveAny(deps, alice, async () => [], { draftId: 'nope', version: 1, step: 'summary' }, 'next', {})).toEqual({ kind: 'refused', code: 'DRAFT_NOT_FOUND' });
   });
 });
 
@@ -452,7 +448,7 @@ describe('submitting', () => {
   it('offers Edit only for the sections the summary shows: a screening section is refused', async () => {
     const { deps, stores } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    const result = await editSection(deps, alice, refOf(atSummary), 'screening.exclusions');
+    const result = await editAny(deps, alice, refOf(atSummary), 'screening.exclusions');
     expect(result).toMatchObject({ kind: 'step', notice: 'ILLEGAL_TRANSITION', draft: { step: 'summary' } });
     expect((await stores.drafts.get(atSummary.id))?.step).toBe('summary');
   });
@@ -462,7 +458,7 @@ describe('editing from the summary', () => {
   it('returns to the summary after the edited section, with the change kept', async () => {
     const { deps } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    const editing = draftOf(await editSection(deps, alice, refOf(atSummary), 'registration.people'));
+    const editing = draftOf(await editAny(deps, alice, refOf(atSummary), 'registration.people'));
     expect(editing).toMatchObject({ step: 'registration.people', returnToSummary: true });
 
     const back = draftOf(await press(deps, alice, editing, 'next', { meetingFrequency: 'monthly' }));
@@ -472,14 +468,14 @@ describe('editing from the summary', () => {
   it('returns to the summary on Back from the edited section too', async () => {
     const { deps } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    const editing = draftOf(await editSection(deps, alice, refOf(atSummary), 'registration.identity'));
+    const editing = draftOf(await editAny(deps, alice, refOf(atSummary), 'registration.identity'));
     expect(draftOf(await press(deps, alice, editing, 'back'))).toMatchObject({ step: 'summary', returnToSummary: false });
   });
 
   it('keeps the person on the section while the edit has errors', async () => {
     const { deps } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    const editing = draftOf(await editSection(deps, alice, refOf(atSummary), 'registration.identity'));
+    const editing = draftOf(await editAny(deps, alice, refOf(atSummary), 'registration.identity'));
     const result = await press(deps, alice, editing, 'next', { proposedEndDate: '2020-01-01' });
     expect(result).toMatchObject({ kind: 'step', errors: { proposedEndDate: { code: 'date-before', other: '2026-04-01' } }, draft: { step: 'registration.identity', returnToSummary: true } });
   });
@@ -487,8 +483,8 @@ describe('editing from the summary', () => {
   it('refuses to edit a step that is not a section of questions', async () => {
     const { deps, stores } = setUp();
     const atSummary = await advanceTo(deps, alice, await startedDraft(deps), 'summary');
-    expect(await editSection(deps, alice, refOf(atSummary), 'screening-outcome')).toMatchObject({ kind: 'step', notice: 'ILLEGAL_TRANSITION' });
-    expect(await editSection(deps, alice, refOf(atSummary), 'registration.nowhere')).toMatchObject({ kind: 'step', notice: 'ILLEGAL_TRANSITION' });
+    expect(await editAny(deps, alice, refOf(atSummary), 'screening-outcome')).toMatchObject({ kind: 'step', notice: 'ILLEGAL_TRANSITION' });
+    expect(await editAny(deps, alice, refOf(atSummary), 'registration.nowhere')).toMatchObject({ kind: 'step', notice: 'ILLEGAL_TRANSITION' });
     expect(await stores.drafts.get(atSummary.id)).toEqual(atSummary);
   });
 });
