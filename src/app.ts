@@ -105,6 +105,7 @@ export function createApp(deps: AppDeps): BuiltApp {
   // The sweep's fan-out is what can meet Teams' limits: its sends wait their turn (a turn's own few cards go at once).
   const pacedNotifier = new TeamsNotifier(adapter, recent, { ...notifierOptions, pacer: new SendPacer() }, deps.logger);
   const outcomes = new SweepOutcomes();
+  const sweepDeps = { register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners };
   let worker: JobWorker | undefined;
   const botDeps = {
     ...deps,
@@ -152,11 +153,11 @@ export function createApp(deps: AppDeps): BuiltApp {
         worker.kick();
         await worker.idle();
       };
-      return sweepReminders({ register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners, outcomes, runJobs }, day ?? dayOf(now), now);
+      return sweepReminders({ ...sweepDeps, outcomes, runJobs }, day ?? dayOf(now), now);
     },
     startReminders: async (day) => {
       const now = deps.clock.now();
-      const started = await startSweep({ register: deps.register, jobs: deps.jobs, settings: config.reminders.settings, registerOwners: config.approvals.registerOwners }, day ?? dayOf(now), now);
+      const started = await startSweep(sweepDeps, day ?? dayOf(now), now);
       worker.kick();
       return started;
     },

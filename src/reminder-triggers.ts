@@ -12,8 +12,9 @@ import type { Logger } from './logger';
  * (an Azure Logic App or Function timer), guarded by the REMINDERS_KEY in the
  * `x-reminders-key` header. With `Prefer: respond-async` the endpoint answers
  * 202 once the day's reminders are enqueued, before any is sent: the call
- * then takes as long as the due query, not as long as the sends. Two runs at once, here or in another process,
- * send nothing twice: each reminder is a job under its exactly-once key.
+ * then takes as long as the due query, not as long as the sends. Two runs at
+ * once, here or in another process, send nothing twice: each reminder is a
+ * job under its exactly-once key.
  */
 export const REMINDERS_PATH = '/api/reminders/run';
 

@@ -136,9 +136,7 @@ export async function planReminders(deps: Pick<SweepDeps, 'register' | 'settings
  * outside production).
  */
 export async function sweepReminders(deps: SweepDeps, day: string, now: Date): Promise<SweepAnswer> {
-  const planned = await planReminders(deps, day);
-  const fresh = new Set<string>();
-  for (const p of planned) if (await deps.jobs.enqueue(p.job, now)) fresh.add(p.job.key);
+  const { planned, fresh } = await enqueueDay(deps, day, now);
   await deps.runJobs();
   const failedJobs = await noteFailedJobs(deps, day, now);
   if (failedJobs > 0) await deps.runJobs();
@@ -189,11 +187,17 @@ export interface SweepStarted {
  * HTTP call times out (a Logic App waits about two minutes).
  */
 export async function startSweep(deps: Pick<SweepDeps, 'register' | 'jobs' | 'settings' | 'registerOwners'>, day: string, now: Date): Promise<SweepStarted> {
-  const planned = await planReminders(deps, day);
-  let enqueued = 0;
-  for (const p of planned) if (await deps.jobs.enqueue(p.job, now)) enqueued++;
+  const { planned, fresh } = await enqueueDay(deps, day, now);
   const failedJobs = await noteFailedJobs(deps, day, now);
-  return { day, enqueued, alreadyEnqueued: planned.length - enqueued, failedJobs };
+  return { day, enqueued: fresh.size, alreadyEnqueued: planned.length - fresh.size, failedJobs };
+}
+
+/** The day's reminders, each enqueued under its exactly-once key; `fresh` holds the keys this call enqueued. */
+async function enqueueDay(deps: Pick<SweepDeps, 'register' | 'jobs' | 'settings' | 'registerOwners'>, day: string, now: Date): Promise<{ planned: Planned[]; fresh: Set<string> }> {
+  const planned = await planReminders(deps, day);
+  const fresh = new Set<string>();
+  for (const p of planned) if (await deps.jobs.enqueue(p.job, now)) fresh.add(p.job.key);
+  return { planned, fresh };
 }
 
 export type SnoozeResult = { readonly kind: 'snoozed'; readonly until: string } | { readonly kind: 'not-due' };
