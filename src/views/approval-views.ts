@@ -3,7 +3,7 @@ import { routeNoteText, say, screeningReasonText, significanceReasonTexts, STATU
 import type { Journey } from '../domain/journey';
 import { displayAnswer, type Question } from '../domain/questionnaire';
 import { isPendingSync, type Partnership } from '../domain/records';
-import { formatDate } from './journey-views';
+import { clip, formatDate } from './journey-views';
 import { expandCard, type Card } from './templates';
 
 /** The answers an approver needs at a glance; the full record is on the register. */
@@ -20,10 +20,6 @@ export interface ApprovalViewer {
   readonly notice?: string;
   /** The proposer may reopen their draft after "request changes". */
   readonly isProposer?: boolean;
-}
-
-function clip(text: string): string {
-  return text.length > VALUE_LIMIT ? `${text.slice(0, VALUE_LIMIT - 1)}…` : text;
 }
 
 export function describeDecision(record: DecisionRecord, locale: Locale = 'en'): string {
@@ -81,9 +77,9 @@ export function renderApproval(journey: Journey, p: Partnership, viewer: Approva
     significanceReasons: significanceReasonTexts(journey, p.significance),
     answers: KEY_QUESTIONS.filter((id) => questions.has(id) && (p.answers[id] ?? '') !== '').map((id) => ({
       label: questions.get(id)!.label,
-      value: clip(displayAnswer(questions.get(id)!, p.answers[id], p.people)),
+      value: clip(displayAnswer(questions.get(id)!, p.answers[id], p.people), VALUE_LIMIT),
     })),
-    history: (p.approval?.history ?? []).map((r) => clip(`${describeDecision(r, locale)}${r.comment ? `: ${r.comment}` : ''}`)),
+    history: (p.approval?.history ?? []).map((r) => clip(`${describeDecision(r, locale)}${r.comment ? `: ${r.comment}` : ''}`, VALUE_LIMIT)),
     canDecide: pending && viewer.canDecide,
     canContinueDraft: p.status === 'changes-requested' && viewer.isProposer === true,
     comment: viewer.comment ?? '',

@@ -4,17 +4,13 @@ import type { TaskKind } from '../domain/due';
 import type { Completed } from '../use-cases/form-flow';
 import type { ResponseResult } from '../use-cases/responses';
 import type { DueItem } from '../use-cases/partnership-entries';
-import { formatDate, renderMessage, renderRefusal, renderSaved, renderSubmitted } from './journey-views';
+import { clip, formatDate, renderMessage, renderRefusal, renderSaved, renderSubmitted } from './journey-views';
 import { renderStep } from './step-views';
 import { AGREEMENT_LABEL, ASSESSMENT_DECISION_LABEL, STATUS_LABEL, TASK_LABEL, viewText, type Locale } from './catalogue';
 import { expandCard, type Card } from './templates';
 
 /** The forms after approval, on the same step and summary cards as the proposal journey. */
 const PICK_LIMIT = 15;
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
 
 function completedFacts(flow: FlowDefinition, completed: Completed, locale: Locale): { title: string; value: string }[] {
   const w = viewText(locale);

@@ -23,7 +23,8 @@ export function formatDate(iso: string | undefined): string {
   return DATE_FORMAT.format(date);
 }
 
-function clip(text: string, limit: number): string {
+/** Text cut to `limit` characters, an ellipsis marking the cut. */
+export function clip(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 }
 

@@ -4,6 +4,7 @@ import type { Journey } from '../domain/journey';
 import { cellId, choicesOf, displayAnswer, hasRows, isShown, maxLengthOf, maxRowsOf, parseRows, rowsOf, splitPeople, TYPED_SUFFIX, type FieldErrors, type Question } from '../domain/questionnaire';
 import type { Draft } from '../domain/records';
 import { ARRANGEMENT_LABEL, COMPLETE_TITLE, problemText, say, screeningReasonText, significanceReasonTexts, stepText, viewText, type Locale } from './catalogue';
+import { clip } from './journey-views';
 import { MESSAGE } from './messages';
 import { expandCard, type Card } from './templates';
 
@@ -17,10 +18,6 @@ import { expandCard, type Card } from './templates';
 
 /** Long answers are cut in summaries so a card stays well under Teams' 28 KB. */
 const SUMMARY_VALUE_LIMIT = 300;
-
-function clip(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
-}
 
 export interface StepOptions {
   readonly errors?: FieldErrors;
