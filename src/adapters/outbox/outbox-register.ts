@@ -1,4 +1,4 @@
-import { formatReference, REFERENCE_PATTERN, sequenceOf } from '../../domain/approval';
+import { REFERENCE_PATTERN } from '../../domain/approval';
 import { matchesDueQuery, type DueQuery } from '../../domain/reminders';
 import { DuplicateError, StoreUnavailableError, VersionConflictError } from '../../domain/errors';
 import type { PartnershipStatus } from '../../domain/lifecycle';
@@ -7,18 +7,17 @@ import type { Logger } from '../../logger';
 import type { Clock } from '../../ports/clock';
 import type { Register } from '../../ports/register';
 import type { OutboxEntry, OutboxStore } from './outbox-store';
+import { OutboxReplay } from './outbox-replay';
 import {
   higherReference,
   isUnavailable,
   newestFirst,
   pendingEtagOf,
   reasonOf,
-  sameContent,
   stateOf,
   type DrainReport,
   type OutboxConflict,
   type Renumbered,
-  type Replayed,
 } from './outbox-entries';
 
 export type { DrainReport, OutboxConflict, Renumbered } from './outbox-entries';
@@ -69,7 +68,6 @@ export type { DrainReport, OutboxConflict, Renumbered } from './outbox-entries';
 
 /** How many items the last-copy cache keeps, least recently read dropped first. */
 const LAST_SEEN_LIMIT = 5000;
-const MAX_RENUMBER_ATTEMPTS = 50;
 
 /** How long a person's turns skip an unreachable register before trying it again. */
 export const BREAK_MS = 30_000;
@@ -90,13 +88,18 @@ export class OutboxRegister implements Register {
     /** How long a person's turns skip an unreachable register (0 turns the breaker off). */
     private readonly breakMs = BREAK_MS,
     /** The register the drain writes through (patient retries); `inner` when absent. */
-    private readonly background?: Register,
-  ) {}
-
-  /** Where the drain writes: never behind the breaker, with the patient policy when there is one. */
-  private get replayTarget(): Register {
-    return this.background ?? this.inner;
+    background?: Register,
+  ) {
+    const target = background ?? inner;
+    this.replay = new OutboxReplay(outbox, target, clock, logger, {
+      latestReference: (year) => this.latestReferenceVia((call) => call(target), year),
+      written: (landed) => void this.seen(landed),
+      renumbered: (change) => void this.renumberings.push(change),
+    });
   }
+
+  /** The drain's writer: it writes through the background register (never behind the breaker, patient retries), else `inner`. */
+  private readonly replay: OutboxReplay;
 
   async create(partnership: NewPartnership, idempotencyKey: string): Promise<Partnership> {
     const queued = await this.outbox.pendingCreate(idempotencyKey);
@@ -191,7 +194,7 @@ export class OutboxRegister implements Register {
 
   /** Writes every pending entry, oldest first; one drain at a time. */
   drain(): Promise<DrainReport> {
-    this.draining ??= this.replayAll().then((report) => {
+    this.draining ??= this.replay.all().then((report) => {
       if (!report.unavailable) this.downUntil = 0;
       return report;
     }).finally(() => {
@@ -307,104 +310,5 @@ export class OutboxRegister implements Register {
     if (!match) return;
     const year = Number(match[1]);
     this.highestSeen.set(year, higherReference(this.highestSeen.get(year), reference, year)!);
-  }
-
-  private async replayAll(): Promise<DrainReport> {
-    let written = 0;
-    let conflicts = 0;
-    let renumbered = 0;
-    // Items whose earlier entry failed this round: their later entries wait, to keep each item's order.
-    const held = new Set<string>();
-    const report = async (unavailable: boolean): Promise<DrainReport> => ({ written, conflicts, renumbered, left: (await this.outbox.pending()).length, unavailable });
-    for (const { seq, subjectId } of await this.outbox.pending()) {
-      // Read again: an earlier entry's landing may have rebased it, a turn may have revised it.
-      const entry = await this.outbox.entryOf(subjectId, seq);
-      if (!entry || entry.state !== 'pending' || held.has(entry.subjectId)) continue;
-      let outcome: Replayed;
-      try {
-        outcome = await this.replay(entry);
-      } catch (err) {
-        await this.outbox.attempted(entry, reasonOf(err), this.now());
-        if (isUnavailable(err)) return report(true);
-        this.logger?.error({ err, seq, subjectId: entry.subjectId }, 'outbox write failed; kept and tried again on the next drain');
-        held.add(entry.subjectId);
-        continue;
-      }
-      if (outcome.kind === 'conflict') {
-        await this.outbox.conflicted(entry, outcome.reason, this.now());
-        this.logger?.error({ seq, subjectId: entry.subjectId, kind: entry.kind, reason: outcome.reason }, 'outbox write refused and kept as a conflict');
-        conflicts += 1;
-        continue;
-      }
-      await this.settle(entry, outcome);
-      written += 1;
-      if (outcome.renamed) renumbered += 1;
-    }
-    return report(false);
-  }
-
-  private async replay(entry: OutboxEntry): Promise<Replayed> {
-    if (entry.kind === 'create') {
-      try {
-        const landed = await this.replayTarget.create(entry.partnership, entry.idempotencyKey ?? `outbox:${entry.seq}`);
-        // Not equal: the key found an item that landed before the outage and was edited since.
-        return { kind: 'written', landed, ours: sameContent(landed, entry.partnership) };
-      } catch (err) {
-        if (err instanceof DuplicateError) return { kind: 'conflict', reason: reasonOf(err) };
-        throw err;
-      }
-    }
-    const base = entry.baseEtag;
-    if (!base || isPendingSync({ etag: base })) return { kind: 'conflict', reason: 'it followed a write that was not made' };
-    return this.replayUpdate({ ...entry.partnership, etag: base });
-  }
-
-  private async replayUpdate(wanted: Partnership): Promise<Replayed> {
-    try {
-      return { kind: 'written', landed: await this.replayTarget.update(wanted), ours: true };
-    } catch (err) {
-      if (err instanceof VersionConflictError) return this.afterRefusal(wanted);
-      if (err instanceof DuplicateError && wanted.reference) return this.renumber(wanted, wanted.reference);
-      if (err instanceof DuplicateError) return { kind: 'conflict', reason: reasonOf(err) };
-      throw err;
-    }
-  }
-
-  /** A 412: ours if the item already holds exactly our state (the answer to our write was lost), else someone else's edit. */
-  private async afterRefusal(wanted: Partnership): Promise<Replayed> {
-    const current = await this.replayTarget.get(wanted.id);
-    if (current && sameContent(current, wanted)) return { kind: 'written', landed: current, ours: true };
-    return { kind: 'conflict', reason: current ? 'the item was changed in the register meanwhile (412)' : 'the item is no longer in the register' };
-  }
-
-  /** The reference given while the register was down was taken meanwhile: take the next free one. */
-  private async renumber(wanted: Partnership, from: string): Promise<Replayed> {
-    const match = REFERENCE_PATTERN.exec(from);
-    const year = match ? Number(match[1]) : new Date(wanted.approvedAt ?? wanted.updatedAt).getUTCFullYear();
-    let sequence = sequenceOf(await this.latestReferenceVia((call) => call(this.replayTarget), year), year);
-    for (let attempt = 0; attempt < MAX_RENUMBER_ATTEMPTS; attempt++) {
-      sequence += 1;
-      const to = formatReference(year, sequence);
-      try {
-        const landed = await this.replayTarget.update({ ...wanted, reference: to });
-        const change: Renumbered = { subjectId: wanted.id, from, to, at: this.now() };
-        this.renumberings.push(change);
-        this.logger?.warn(change, 'reference was taken while the register was unreachable: renumbered (the audit log and cards keep the first number)');
-        return { kind: 'written', landed, ours: true, renamed: { from, to } };
-      } catch (err) {
-        if (err instanceof VersionConflictError) return this.afterRefusal({ ...wanted, reference: to });
-        if (!(err instanceof DuplicateError)) throw err;
-        sequence = Math.max(sequence, sequenceOf(await this.latestReferenceVia((call) => call(this.replayTarget), year), year));
-      }
-    }
-    return { kind: 'conflict', reason: `no free reference found after ${from} was taken` };
-  }
-
-  /** The entry is written: drop it, or, if a turn replaced its state meanwhile, keep the newer state as an update on top. */
-  private async settle(entry: OutboxEntry, outcome: Extract<Replayed, { kind: 'written' }>): Promise<void> {
-    const { landed, ours, renamed } = outcome;
-    if (!ours) this.logger?.error({ subjectId: entry.subjectId, seq: entry.seq }, 'the item was made before the outage and edited since; later pending writes to it will be kept as conflicts');
-    await this.outbox.settle(entry, landed.etag, ours, this.now(), renamed);
-    this.seen(landed);
   }
 }
